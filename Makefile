@@ -1,0 +1,63 @@
+# libskcexec: see README.md.  `make` builds the library, `make test` runs
+# every test, `make demo` shows the memory drop with real clang.
+
+CC      ?= cc
+BUILD   ?= build
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN)
+SHIM_CFLAGS := $(CFLAGS) -fPIC -fvisibility=hidden
+SHIM_LDFLAGS := -shared -Wl,--version-script=shim/exports.map -Wl,-z,defs
+
+SHIM_SRC := $(wildcard shim/*.c)
+SHIM_HDR := $(wildcard shim/*.h)
+LIB      := $(BUILD)/libskcexec.so
+
+# The pure parts, linked into the unit tests (and the fuzzer).
+PURE_SRC := shim/policy.c shim/settings.c
+
+FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
+            $(BUILD)/fixtures/skargo
+TOOLS    := $(BUILD)/tools/peakrss $(BUILD)/tools/gen_ir
+UNITS    := $(BUILD)/unit/unit_policy
+
+.PHONY: all test unit bats demo clean
+all: $(LIB)
+
+$(LIB): $(SHIM_SRC) $(SHIM_HDR) shim/exports.map
+	@mkdir -p $(@D)
+	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) $(SHIM_LDFLAGS) -ldl
+
+$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/fake_skc.c tests/fixtures/popen.c
+
+$(BUILD)/fixtures/skargo: tests/fixtures/fake_skargo.c tests/fixtures/popen.c tests/fixtures/popen.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/fake_skargo.c tests/fixtures/popen.c
+
+$(BUILD)/fixtures/%: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ $<
+
+$(BUILD)/tools/%: tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(PURE_SRC) $(SHIM_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ishim -o $@ $< $(PURE_SRC)
+
+unit: $(UNITS)
+	@for u in $(UNITS); do $$u || exit 1; done
+
+bats: $(LIB) $(FIXTURES) $(TOOLS)
+	BUILD=$(abspath $(BUILD)) bats --print-output-on-failure tests
+
+test: unit bats
+
+demo: $(LIB) $(FIXTURES) $(TOOLS)
+	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+
+clean:
+	rm -rf $(BUILD)

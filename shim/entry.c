@@ -1,0 +1,135 @@
+/* entry.c - the exported libc entry points.  Thin on purpose: in a process
+ * the shim does not act in, each is one flag test and a call to the next
+ * definition (libc's, or another preload's).  Nothing else is exported (see
+ * exports.map).
+ */
+#include <errno.h>
+#include <spawn.h>
+
+#include "actions.h"
+#include "process.h"
+#include "real.h"
+#include "spawn.h"
+
+#define PUBLIC __attribute__((visibility("default")))
+
+PUBLIC int posix_spawn(pid_t *pid, const char *path,
+                       const posix_spawn_file_actions_t *fa,
+                       const posix_spawnattr_t *attr, char *const argv[],
+                       char *const envp[])
+{
+    posix_spawn_fn real = REAL(posix_spawn_fn, posix_spawn);
+    if (process_active())
+        spawn_in_place(path, 0, fa, attr, argv, envp);
+    return real ? real(pid, path, fa, attr, argv, envp) : ENOSYS;
+}
+
+PUBLIC int posix_spawnp(pid_t *pid, const char *file,
+                        const posix_spawn_file_actions_t *fa,
+                        const posix_spawnattr_t *attr, char *const argv[],
+                        char *const envp[])
+{
+    posix_spawn_fn real = REAL(posix_spawn_fn, posix_spawnp);
+    if (process_active())
+        spawn_in_place(file, 1, fa, attr, argv, envp);
+    return real ? real(pid, file, fa, attr, argv, envp) : ENOSYS;
+}
+
+/* The file-action functions: libc first, then record what it accepted. */
+
+PUBLIC int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
+{
+    fa_init_fn real = REAL(fa_init_fn, posix_spawn_file_actions_init);
+    int r = real ? real(fa) : ENOSYS;
+    if (process_active() && r == 0)
+        actions_init(fa);
+    return r;
+}
+
+PUBLIC int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
+{
+    fa_init_fn real = REAL(fa_init_fn, posix_spawn_file_actions_destroy);
+    if (process_active())
+        actions_destroy(fa);
+    return real ? real(fa) : ENOSYS;
+}
+
+static int record(int r, posix_spawn_file_actions_t *fa, enum fa_kind kind,
+                  int fd, int src, const char *path, int oflag, mode_t mode)
+{
+    if (r == 0 && process_active()) {
+        int saved = errno;
+        struct fa_op op = { kind, fd, src, oflag, mode, (char *)path };
+        actions_add(fa, &op);
+        errno = saved;
+    }
+    return r;
+}
+
+PUBLIC int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa,
+                                            int fd, const char *path,
+                                            int oflag, mode_t mode)
+{
+    fa_addopen_fn real = REAL(fa_addopen_fn, posix_spawn_file_actions_addopen);
+    int r = real ? real(fa, fd, path, oflag, mode) : ENOSYS;
+    return record(r, fa, FA_OPEN, fd, -1, path, oflag, mode);
+}
+
+PUBLIC int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa,
+                                             int fd)
+{
+    fa_addint_fn real = REAL(fa_addint_fn, posix_spawn_file_actions_addclose);
+    int r = real ? real(fa, fd) : ENOSYS;
+    return record(r, fa, FA_CLOSE, fd, -1, NULL, 0, 0);
+}
+
+PUBLIC int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
+                                            int fd, int newfd)
+{
+    fa_adddup2_fn real = REAL(fa_adddup2_fn, posix_spawn_file_actions_adddup2);
+    int r = real ? real(fa, fd, newfd) : ENOSYS;
+    return record(r, fa, FA_DUP2, newfd, fd, NULL, 0, 0);
+}
+
+PUBLIC int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *fa,
+                                                const char *path)
+{
+    fa_addpath_fn real =
+        REAL(fa_addpath_fn, posix_spawn_file_actions_addchdir_np);
+    int r = real ? real(fa, path) : ENOSYS;
+    return record(r, fa, FA_CHDIR, -1, -1, path, 0, 0);
+}
+
+PUBLIC int posix_spawn_file_actions_addfchdir_np(posix_spawn_file_actions_t *fa,
+                                                 int fd)
+{
+    fa_addint_fn real = REAL(fa_addint_fn, posix_spawn_file_actions_addfchdir_np);
+    int r = real ? real(fa, fd) : ENOSYS;
+    return record(r, fa, FA_FCHDIR, fd, -1, NULL, 0, 0);
+}
+
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
+PUBLIC int posix_spawn_file_actions_addclosefrom_np(
+    posix_spawn_file_actions_t *fa, int from)
+{
+    fa_addint_fn real =
+        REAL(fa_addint_fn, posix_spawn_file_actions_addclosefrom_np);
+    int r = real ? real(fa, from) : ENOSYS;
+    return record(r, fa, FA_CLOSEFROM, from, -1, NULL, 0, 0);
+}
+#endif
+
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
+/* Handing the terminal to the child's group has no in-place equivalent the
+ * shim could undo: mark the actions so the spawn stays a spawn. */
+PUBLIC int posix_spawn_file_actions_addtcsetpgrp_np(
+    posix_spawn_file_actions_t *fa, int tcfd)
+{
+    fa_addint_fn real =
+        REAL(fa_addint_fn, posix_spawn_file_actions_addtcsetpgrp_np);
+    int r = real ? real(fa, tcfd) : ENOSYS;
+    if (r == 0 && process_active())
+        actions_mark_broken(fa);
+    return r;
+}
+#endif

@@ -1,0 +1,274 @@
+/* inplace.c - see inplace.h. */
+#include "inplace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fdtable.h"
+#include "real.h"
+
+struct fd_save {
+    int fd;
+    int copy;                   /* CLOEXEC duplicate of the original, or -1 */
+    int flags;                  /* original F_GETFD flags */
+};
+
+struct journal {
+    struct fd_save *fds;
+    size_t n, cap;
+    int copy_base;              /* copies live at or above this fd */
+    int cwd;                    /* original cwd (O_PATH), or -1 */
+    int sigdef_saved;
+    struct sigaction old_act[NSIG];
+    int sched_saved;
+    int sched_policy;
+    struct sched_param sched_param;
+    int pgid_saved;
+    pid_t pgid;
+};
+
+static int is_copy(const struct journal *j, int fd)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (j->fds[i].copy == fd)
+            return 1;
+    return 0;
+}
+
+/* Remember what fd is now, once, before the first change to it. */
+static int save_fd(struct journal *j, int fd)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (j->fds[i].fd == fd)
+            return 0;
+    if (j->n == j->cap) {
+        size_t cap = j->cap ? 2 * j->cap : 16;
+        struct fd_save *f = realloc(j->fds, cap * sizeof *f);
+        if (f == NULL)
+            return -1;
+        j->fds = f;
+        j->cap = cap;
+    }
+    struct fd_save s = { fd, -1, fcntl(fd, F_GETFD) };
+    if (s.flags >= 0) {
+        /* CLOEXEC: the copy vanishes by itself if the exec succeeds. */
+        s.copy = fcntl(fd, F_DUPFD_CLOEXEC, j->copy_base);
+        if (s.copy < 0)
+            return -1;
+    }
+    j->fds[j->n++] = s;
+    return 0;
+}
+
+static int save_cwd(struct journal *j)
+{
+    if (j->cwd < 0)
+        j->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return j->cwd < 0 ? -1 : 0;
+}
+
+static void undo(struct journal *j)
+{
+    int saved = errno;
+    if (j->pgid_saved)
+        setpgid(0, j->pgid);
+    if (j->sched_saved)
+        sched_setscheduler(0, j->sched_policy, &j->sched_param);
+    if (j->sigdef_saved)
+        for (int s = 1; s < NSIG; s++)
+            if (s != SIGKILL && s != SIGSTOP)
+                sigaction(s, &j->old_act[s], NULL);
+    if (j->cwd >= 0) {
+        (void)fchdir(j->cwd);
+        close(j->cwd);
+    }
+    for (size_t i = j->n; i-- > 0;) {
+        struct fd_save *s = &j->fds[i];
+        if (s->copy >= 0) {
+            dup2(s->copy, s->fd);
+            fcntl(s->fd, F_SETFD, s->flags);
+            close(s->copy);
+        } else {
+            close(s->fd);
+        }
+    }
+    free(j->fds);
+    errno = saved;
+}
+
+struct closefrom_ctx {
+    struct journal *j;
+    int low, skip1, skip2;
+    int *fds;
+    size_t n, cap;
+};
+
+static int collect_from(int fd, void *ctx)
+{
+    struct closefrom_ctx *c = ctx;
+    if (fd < c->low || fd == c->skip1 || fd == c->skip2 || is_copy(c->j, fd))
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        int *f = realloc(c->fds, cap * sizeof *f);
+        if (f == NULL)
+            return -1;
+        c->fds = f;
+        c->cap = cap;
+    }
+    c->fds[c->n++] = fd;
+    return 0;
+}
+
+/* closefrom(low), sparing our own descriptors (the saved cwd and the plan's
+ * directory): they are CLOEXEC and go with the exec anyway. */
+static int do_closefrom(struct journal *j, int low, int skip1, int skip2)
+{
+    /* Collect first: the walk must not see the copies we are making. */
+    struct closefrom_ctx c = { j, low, skip1, skip2, NULL, 0, 0 };
+    int r = fdtable_each(collect_from, &c);
+    for (size_t i = 0; r == 0 && i < c.n; i++) {
+        if (save_fd(j, c.fds[i]) != 0)
+            r = -1;
+        else
+            close(c.fds[i]);
+    }
+    free(c.fds);
+    if (r != 0 && errno == 0)
+        errno = EMFILE;
+    return r == 0 ? 0 : -1;
+}
+
+/* One file action, with glibc's child semantics. */
+static int replay(struct journal *j, const struct exec_plan *p, size_t i)
+{
+    const struct fa_op *o = &p->fa.ops[i];
+    switch (o->kind) {
+    case FA_OPEN: {
+        if (save_fd(j, o->fd) != 0)
+            return -1;
+        int fd = open(o->path, o->oflag, o->mode);
+        if (fd < 0)
+            return -1;
+        if (fd != o->fd) {
+            int r = dup2(fd, o->fd);
+            close(fd);
+            if (r < 0)
+                return -1;
+        }
+        return 0;
+    }
+    case FA_CLOSE:
+        if (save_fd(j, o->fd) != 0)
+            return -1;
+        close(o->fd);           /* glibc ignores close errors here too */
+        return 0;
+    case FA_DUP2:
+        if (p->keep_own != NULL && p->keep_own[i])
+            return 0;           /* the pipe rule: keep the caller's own fd */
+        if (fcntl(o->src, F_GETFD) < 0)
+            return -1;
+        if (save_fd(j, o->fd) != 0)
+            return -1;
+        if (o->src == o->fd) {  /* glibc: dup2 onto itself clears CLOEXEC */
+            int fl = fcntl(o->fd, F_GETFD);
+            return fl < 0 ? -1 : fcntl(o->fd, F_SETFD, fl & ~FD_CLOEXEC);
+        }
+        return dup2(o->src, o->fd) < 0 ? -1 : 0;
+    case FA_CHDIR:
+        return save_cwd(j) != 0 ? -1 : chdir(o->path);
+    case FA_FCHDIR:
+        return save_cwd(j) != 0 ? -1 : fchdir(o->fd);
+    case FA_CLOSEFROM:
+        return do_closefrom(j, o->fd, j->cwd, p->dirfd);
+    }
+    errno = EINVAL;
+    return -1;
+}
+
+static int apply_attrs(struct journal *j, const struct exec_plan *p)
+{
+    short f = p->attr_flags;
+    if (f & POSIX_SPAWN_SETSIGDEF) {
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        j->sigdef_saved = 1;
+        for (int s = 1; s < NSIG; s++) {
+            if (s == SIGKILL || s == SIGSTOP)
+                continue;
+            if (sigaction(s, NULL, &j->old_act[s]) != 0)
+                j->old_act[s].sa_handler = SIG_DFL;
+            if (sigismember(&p->sigdefault, s) == 1)
+                sigaction(s, &dfl, NULL);
+        }
+    }
+    if (f & (POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSCHEDPARAM)) {
+        j->sched_policy = sched_getscheduler(0);
+        if (j->sched_policy < 0 || sched_getparam(0, &j->sched_param) != 0)
+            return -1;
+        j->sched_saved = 1;
+        int r = (f & POSIX_SPAWN_SETSCHEDULER)
+                    ? sched_setscheduler(0, p->sched_policy, &p->sched_param)
+                    : sched_setparam(0, &p->sched_param);
+        if (r != 0)
+            return -1;
+    }
+    if (f & POSIX_SPAWN_SETPGROUP) {
+        j->pgid = getpgrp();
+        j->pgid_saved = 1;
+        if (setpgid(0, p->pgroup) != 0)
+            return -1;
+    }
+    /* POSIX_SPAWN_RESETIDS: policy only lets it through when it is a no-op. */
+    return 0;
+}
+
+int inplace_exec(const struct exec_plan *p)
+{
+    execve_fn real_execve = REAL(execve_fn, execve);
+    if (real_execve == NULL)
+        return ENOSYS;
+
+    struct journal j;
+    memset(&j, 0, sizeof j);
+    j.cwd = -1;
+    /* Copies go above every fd an action names, so no action hits one. */
+    j.copy_base = 10;
+    for (size_t i = 0; i < p->fa.n; i++) {
+        const struct fa_op *o = &p->fa.ops[i];
+        int hi = o->fd > o->src ? o->fd : o->src;
+        if (o->kind != FA_CLOSEFROM && hi >= j.copy_base)
+            j.copy_base = hi + 1;
+    }
+
+    /* No signal handler may run while fds are half swapped. */
+    sigset_t all, orig;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &orig);
+
+    int err = 0;
+    for (size_t i = 0; i < p->fa.n && err == 0; i++)
+        if (replay(&j, p, i) != 0)
+            err = errno ? errno : EINVAL;
+    if (err == 0 && p->env_chdir != NULL &&
+        (save_cwd(&j) != 0 || chdir(p->env_chdir) != 0))
+        err = errno;
+    if (err == 0 && apply_attrs(&j, p) != 0)
+        err = errno;
+    if (err == 0) {
+        const sigset_t *mask = (p->attr_flags & POSIX_SPAWN_SETSIGMASK)
+                                   ? &p->sigmask : &orig;
+        pthread_sigmask(SIG_SETMASK, mask, NULL);
+        real_execve(p->path, p->argv, p->envp);
+        err = errno;
+        pthread_sigmask(SIG_SETMASK, &all, NULL);
+    }
+    undo(&j);
+    pthread_sigmask(SIG_SETMASK, &orig, NULL);
+    return err;
+}

@@ -1,0 +1,17 @@
+/* inplace.h - become clang: replay the spawn's effects on this process and
+ * execve, or undo them all.
+ *
+ * Every change (fds, cwd, signal dispositions, scheduler, process group,
+ * signal mask) is journaled before it is made.  If any step or the execve
+ * itself fails, the journal is unwound in reverse and the process is as it
+ * was, so the caller can run the real posix_spawn and get libc's own result.
+ */
+#ifndef SKCEXEC_INPLACE_H
+#define SKCEXEC_INPLACE_H
+
+#include "plan.h"
+
+/* Does not return on success.  Returns the errno of the failed step. */
+int inplace_exec(const struct exec_plan *p);
+
+#endif

@@ -1,0 +1,15 @@
+/* log.h - one-line messages on stderr, prefixed "skcexec: ".
+ *
+ * Written with a single write(2) from a stack buffer: no stdio (the caller's
+ * buffered output must stay exactly as it was), no allocation, errno kept.
+ * Only ever called in processes the shim acts in.
+ */
+#ifndef SKCEXEC_LOG_H
+#define SKCEXEC_LOG_H
+
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print each '\n'-terminated line of `lines` with the prefix. */
+void log_lines(const char *lines);
+
+#endif

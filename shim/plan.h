@@ -1,0 +1,44 @@
+/* plan.h - everything the in-place exec will do, worked out before any of it
+ * is done.
+ *
+ * Building a plan only reads the process state (fds, directories, PATH); it
+ * changes nothing, so a plan that cannot be built costs the caller nothing.
+ */
+#ifndef SKCEXEC_PLAN_H
+#define SKCEXEC_PLAN_H
+
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/types.h>
+
+#include "actions.h"
+#include "policy.h"
+
+struct exec_plan {
+    char path[PATH_MAX];        /* what to execve, valid in the final cwd */
+    char *const *argv;          /* clang's argv (into the caller's argv) */
+    char *const *envp;          /* clang's environment */
+    char **env_owned;           /* built for `env ... clang`, else NULL */
+    struct fa_list fa;          /* the file actions, in order */
+    unsigned char *keep_own;    /* per action: dup2 onto 1/2 not replayed */
+    const char *env_chdir;      /* env -C DIR, applied after the actions */
+    int dirfd;                  /* final cwd (O_PATH), or AT_FDCWD */
+    short attr_flags;
+    sigset_t sigmask, sigdefault;
+    pid_t pgroup;
+    int sched_policy;
+    struct sched_param sched_param;
+};
+
+/* Returns NULL on success, or a static reason and leaves nothing to free. */
+const char *plan_build(struct exec_plan *p, const struct decision *d,
+                       const char *prog, int use_path,
+                       const struct fa_list *fa, const posix_spawnattr_t *attr,
+                       char *const argv[], char *const envp[]);
+
+/* Releases what plan_build took (not the borrowed file actions). */
+void plan_free(struct exec_plan *p);
+
+#endif

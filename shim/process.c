@@ -1,0 +1,88 @@
+/* process.c - see process.h. */
+#include "process.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "policy.h"
+
+int process_is_active;
+
+static struct settings g_settings;
+static char g_name[256];
+static char **g_argv;           /* the program's argv */
+
+static const char *base_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static int decide(void)
+{
+    if (getauxval(AT_SECURE) != 0)
+        return 0;
+    const char *dis = getenv("SKCEXEC_DISABLE");
+    if (dis != NULL && strcmp(dis, "1") == 0)
+        return 0;   /* fast exit, before parsing anything else */
+    if (g_argv == NULL || g_argv[0] == NULL)
+        return 0;
+
+    struct settings *s = &g_settings;
+    settings_parse(s, dis, getenv("SKCEXEC_VERBOSE"),
+                   getenv("SKCEXEC_CALLERS"), getenv("SKCEXEC_TARGETS"),
+                   getenv("SKCEXEC_WAIT_MS"));
+
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *exe_base = NULL;
+    if (n > 0) {
+        exe[n] = '\0';
+        /* A deleted executable reads as "/path/skc (deleted)". */
+        char *del = strstr(exe, " (deleted)");
+        if (del != NULL && del[10] == '\0')
+            *del = '\0';
+        exe_base = base_of(exe);
+    }
+    const char *arg0_base = base_of(g_argv[0]);
+    const char *who = policy_caller_name(exe_base, arg0_base, &s->callers);
+    if (who == NULL)
+        return 0;
+    snprintf(g_name, sizeof g_name, "%s", who);
+
+    /* From here on this process is a caller: it may speak. */
+    if (s->warn[0] != '\0')
+        log_lines(s->warn);
+    if (s->disable)
+        return 0;
+    if (policy_has_batch(g_argv)) {
+        if (s->verbose >= 2)
+            log_line("pid %d: %s --batch compiles several units: inert",
+                     (int)getpid(), g_name);
+        return 0;
+    }
+    return 1;
+}
+
+/* glibc passes (argc, argv, envp) to ELF constructors.  Where a libc does
+ * not, argv stays NULL and the process stays inert: without its argv we
+ * cannot rule out --batch.  Costs every process a getauxval, a few getenv and
+ * one readlink, once; errno is left as it was. */
+__attribute__((constructor)) static void process_init(int argc, char **argv,
+                                                      char **envp)
+{
+    (void)envp;
+    int saved = errno;
+    if (argc > 0 && argv != NULL)
+        g_argv = argv;
+    process_is_active = decide();
+    errno = saved;
+}
+
+const struct settings *process_settings(void) { return &g_settings; }
+const char *process_name(void) { return g_name; }

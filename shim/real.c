@@ -1,0 +1,34 @@
+/* real.c - see real.h. */
+#include "real.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdatomic.h>
+
+_Atomic(void *) real_slot_posix_spawn;
+_Atomic(void *) real_slot_posix_spawnp;
+_Atomic(void *) real_slot_posix_spawn_file_actions_init;
+_Atomic(void *) real_slot_posix_spawn_file_actions_destroy;
+_Atomic(void *) real_slot_posix_spawn_file_actions_addopen;
+_Atomic(void *) real_slot_posix_spawn_file_actions_addclose;
+_Atomic(void *) real_slot_posix_spawn_file_actions_adddup2;
+_Atomic(void *) real_slot_posix_spawn_file_actions_addchdir_np;
+_Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
+_Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
+_Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
+_Atomic(void *) real_slot_execve;
+
+void *real_lookup(_Atomic(void *) *slot, const char *name)
+{
+    /* Racing first calls may both look the symbol up: harmless, both get the
+     * same answer.  dlsym does not allocate on success, and we wrap nothing it
+     * calls, so this cannot recurse into the shim. */
+    void *p = atomic_load_explicit(slot, memory_order_acquire);
+    if (p == NULL) {
+        int saved = errno;
+        p = dlsym(RTLD_NEXT, name);
+        errno = saved;
+        atomic_store_explicit(slot, p, memory_order_release);
+    }
+    return p;
+}

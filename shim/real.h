@@ -1,0 +1,47 @@
+/* real.h - the next definitions of the libc functions the shim wraps.
+ *
+ * Always reached through dlsym(RTLD_NEXT, ...), never by libc's name, so that
+ * another preload library later in LD_PRELOAD still sees every call.  Each
+ * pointer is looked up once, on first use, and cached; a lookup that fails
+ * yields NULL and the wrapper reports ENOSYS (the library is then broken, not
+ * the build: see entry.c).
+ */
+#ifndef SKCEXEC_REAL_H
+#define SKCEXEC_REAL_H
+
+#include <spawn.h>
+#include <stdatomic.h>
+#include <sys/types.h>
+
+typedef int (*posix_spawn_fn)(pid_t *, const char *,
+                              const posix_spawn_file_actions_t *,
+                              const posix_spawnattr_t *, char *const[],
+                              char *const[]);
+typedef int (*fa_init_fn)(posix_spawn_file_actions_t *);
+typedef int (*fa_addopen_fn)(posix_spawn_file_actions_t *, int, const char *,
+                             int, mode_t);
+typedef int (*fa_addint_fn)(posix_spawn_file_actions_t *, int);
+typedef int (*fa_adddup2_fn)(posix_spawn_file_actions_t *, int, int);
+typedef int (*fa_addpath_fn)(posix_spawn_file_actions_t *, const char *);
+typedef int (*execve_fn)(const char *, char *const[], char *const[]);
+
+/* Resolve `name` with RTLD_NEXT into *slot once; returns the pointer or NULL. */
+void *real_lookup(_Atomic(void *) *slot, const char *name);
+
+#define REAL(type, name)                                                      \
+    ((type)real_lookup(&real_slot_##name, #name))
+
+extern _Atomic(void *) real_slot_posix_spawn;
+extern _Atomic(void *) real_slot_posix_spawnp;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_init;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_destroy;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_addopen;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclose;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_adddup2;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_addchdir_np;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
+extern _Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
+extern _Atomic(void *) real_slot_execve;
+
+#endif
