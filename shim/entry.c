@@ -9,7 +9,7 @@
 #include "actions.h"
 #include "process.h"
 #include "real.h"
-#include "spawn.h"
+#include "spawn_path.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 

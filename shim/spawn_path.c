@@ -1,5 +1,5 @@
-/* spawn.c - see spawn.h. */
-#include "spawn.h"
+/* spawn_path.c - see spawn_path.h. */
+#include "spawn_path.h"
 
 #include <errno.h>
 #include <fcntl.h>

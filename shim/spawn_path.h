@@ -1,8 +1,8 @@
-/* spawn.h - the posix_spawn path: decide, plan, wait for the IR, exec in
+/* spawn_path.h - the posix_spawn path: decide, plan, wait for the IR, exec in
  * place.  Returns only when the shim does not act (or acting failed and was
  * undone); the wrapper then runs the real call.  errno is left as it was. */
-#ifndef SKCEXEC_SPAWN_H
-#define SKCEXEC_SPAWN_H
+#ifndef SKCEXEC_SPAWN_PATH_H
+#define SKCEXEC_SPAWN_PATH_H
 
 #include <spawn.h>
 

@@ -1,0 +1,47 @@
+# helpers.bash - shared setup for the bats tests.
+#
+# Each test gets a private bin/ on PATH holding the fixtures under the names
+# the shim looks for: the fake skc (a caller), the fake skargo, and the fake
+# clang under clang++ and the other LLVM tool names.  The fake clang writes a
+# report (pid, ppid, cwd, fds, env, argv) to $FAKECLANG_REPORT_DIR.
+
+bats_require_minimum_version 1.5.0
+
+setup_fixtures() {
+    : "${BUILD:?BUILD must point at the build directory (run via make test)}"
+    LIB="$BUILD/libskcexec.so"
+    T="$BATS_TEST_TMPDIR"
+    mkdir -p "$T/bin" "$T/rep" "$T/pkg"
+    cp "$BUILD/fixtures/skc" "$T/bin/skc"
+    cp "$BUILD/fixtures/skargo" "$T/bin/skargo"
+    for tool in clang++ clang clang-19 llvm-config llvm-ar opt; do
+        cp "$BUILD/fixtures/fake_clang" "$T/bin/$tool"
+    done
+    export PATH="$T/bin:$PATH"
+    export FAKECLANG_REPORT_DIR="$T/rep"
+    unset SKCEXEC_DISABLE SKCEXEC_VERBOSE SKCEXEC_CALLERS SKCEXEC_TARGETS \
+          SKCEXEC_WAIT_MS
+    cd "$T" || return 1
+}
+
+# The single report of program $1 (fails if there is not exactly one).
+report() {
+    local files=("$FAKECLANG_REPORT_DIR/$1".*)
+    [ -e "${files[0]}" ] || { echo "no report for $1" >&2; return 1; }
+    [ "${#files[@]}" -eq 1 ] || { echo "${#files[@]} reports for $1" >&2; return 1; }
+    echo "${files[0]}"
+}
+
+# Value of "key=" in report file $1.
+field() {
+    sed -n "s/^$2=//p" "$1" | head -n 1
+}
+
+# Number of reports of program $1.
+reports_of() {
+    local n=0 f
+    for f in "$FAKECLANG_REPORT_DIR/$1".*; do [ -e "$f" ] && n=$((n + 1)); done
+    echo "$n"
+}
+
+with_shim() { LD_PRELOAD="$LIB" "$@"; }
