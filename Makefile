@@ -17,7 +17,7 @@ LIB      := $(BUILD)/libskcexec.so
 PURE_SRC := shim/policy.c shim/settings.c
 
 FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
-            $(BUILD)/fixtures/skargo
+            $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe
 TOOLS    := $(BUILD)/tools/peakrss $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy
 
@@ -52,7 +52,7 @@ unit: $(UNITS)
 	@for u in $(UNITS); do $$u || exit 1; done
 
 bats: $(LIB) $(FIXTURES) $(TOOLS)
-	BUILD=$(abspath $(BUILD)) bats --print-output-on-failure tests
+	BUILD=$(abspath $(BUILD)) bats --tap --print-output-on-failure tests
 
 test: unit bats
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# The point of the shim: the peak of skc + clang drops from N + M to max(N, M).
+# Measured by the kernel (cgroup memory accounting), so no sampling misses a
+# peak; skipped where no cgroup memory controller is writable.
+
+load helpers
+
+setup() {
+    setup_fixtures
+    CG=""
+    if [ -w /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/memory ]; then
+        CG=/sys/fs/cgroup/memory/skcexec-test-$$-$BATS_TEST_NUMBER
+        mkdir "$CG" 2>/dev/null || CG=""
+        PEAK_FILE=memory.max_usage_in_bytes
+    elif [ -f /sys/fs/cgroup/cgroup.controllers ] &&
+         grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+        CG=/sys/fs/cgroup/skcexec-test-$$-$BATS_TEST_NUMBER
+        mkdir "$CG" 2>/dev/null && [ -f "$CG/memory.peak" ] || CG=""
+        PEAK_FILE=memory.peak
+    fi
+    [ -n "$CG" ] || skip "no writable cgroup v1 or v2 memory accounting"
+}
+
+teardown() {
+    [ -n "$CG" ] && rmdir "$CG" 2>/dev/null || true
+}
+
+# Run "$@" in a fresh cgroup; print its peak memory in MiB.
+peak_mib() {
+    local cg="$CG/run$RANDOM"
+    mkdir "$cg"
+    ( echo "$BASHPID" >"$cg/cgroup.procs" && exec "$@" ) >/dev/null
+    echo $(( $(cat "$cg/$PEAK_FILE") >> 20 ))
+    rmdir "$cg"
+}
+
+@test "peak of skc (N MiB) + clang (M MiB) is about max(N, M) with the shim" {
+    N=400 M=250
+    export FAKECLANG_ALLOC_MB=$M FAKECLANG_HOLD_MS=300
+    plain=$(peak_mib skc --hold-mb $N -o out)
+    shim=$(peak_mib env LD_PRELOAD="$LIB" skc --hold-mb $N -o out)
+    echo "N=$N M=$M: peak without the shim ${plain} MiB, with ${shim} MiB"
+    [ "$plain" -ge $(( N + M - 20 )) ]
+    [ "$shim" -lt $(( N + M / 3 )) ]
+    [ "$shim" -ge $(( N - 20 )) ]
+}
