@@ -30,6 +30,11 @@ static void unlock(void)
     atomic_flag_clear_explicit(&g_lock, memory_order_release);
 }
 
+void actions_after_fork(void)
+{
+    atomic_flag_clear_explicit(&g_lock, memory_order_relaxed);
+}
+
 static struct record **find(fa_key fa)
 {
     struct record **p = &g_records;

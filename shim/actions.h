@@ -42,4 +42,7 @@ void actions_mark_broken(fa_key fa);            /* an action we cannot replay */
 int actions_snapshot(fa_key fa, struct fa_list *out);
 void actions_free(struct fa_list *l);
 
+/* In a forked child: no other thread exists, so no one holds the lock. */
+void actions_after_fork(void);
+
 #endif

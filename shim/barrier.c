@@ -1,38 +1,71 @@
-/* barrier.c - see barrier.h. */
+/* barrier.c - see barrier.h.
+ *
+ * No malloc, no stdio, no locks: only syscalls and stack buffers, so it is
+ * also safe where only async-signal-safe calls are allowed.
+ */
 #include "barrier.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "fdtable.h"
 
-struct file_id {
-    dev_t dev;
-    ino_t ino;
+#define WRITERS_MAX 64
+
+/* Regular files open for writing, found by one walk of the fd table. */
+struct writers {
+    dev_t dev[WRITERS_MAX];
+    ino_t ino[WRITERS_MAX];
+    int n;
+    int skip;                   /* writers already examined in earlier batches */
+    int more;                   /* the batch is full: walk again for the rest */
 };
 
-struct ids {
-    struct file_id *id;
-    size_t n;
-};
-
-/* fn for fdtable_each: is fd open for writing on one of the files? */
-static int is_writer(int fd, void *ctx)
+static int collect_writer(int fd, void *ctx)
 {
-    const struct ids *ids = ctx;
+    struct writers *w = ctx;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY || fstat(fd, &st) != 0 ||
+        !S_ISREG(st.st_mode))
         return 0;
-    for (size_t i = 0; i < ids->n; i++) {
-        if (ids->id[i].dev != st.st_dev || ids->id[i].ino != st.st_ino)
-            continue;
-        int fl = fcntl(fd, F_GETFL);
-        return fl >= 0 && (fl & O_ACCMODE) != O_RDONLY;
+    if (w->skip > 0) {
+        w->skip--;
+        return 0;
     }
+    if (w->n == WRITERS_MAX) {
+        w->more = 1;
+        return 1;               /* stop the walk; the caller asks again */
+    }
+    w->dev[w->n] = st.st_dev;
+    w->ino[w->n] = st.st_ino;
+    w->n++;
     return 0;
+}
+
+/* 1 if a file named in argv is being written, 0 if not, -1 if unknown. */
+static int any_writer(int dirfd, char *const *argv)
+{
+    int seen = 0;
+    for (;;) {
+        struct writers w = { .skip = seen };
+        if (fdtable_each(collect_writer, &w) < 0)
+            return -1;
+        for (size_t i = 1; argv[i] != NULL && w.n > 0; i++) {
+            struct stat st;
+            if (argv[i][0] == '-' || fstatat(dirfd, argv[i], &st, 0) != 0 ||
+                !S_ISREG(st.st_mode))
+                continue;
+            for (int k = 0; k < w.n; k++)
+                if (w.dev[k] == st.st_dev && w.ino[k] == st.st_ino)
+                    return 1;
+        }
+        if (!w.more)
+            return 0;
+        seen += w.n;
+    }
 }
 
 static long now_ms(void)
@@ -44,38 +77,20 @@ static long now_ms(void)
 
 int barrier_wait(int dirfd, char *const *argv, long wait_ms)
 {
-    size_t argc = 0;
-    while (argv[argc] != NULL)
-        argc++;
-    struct ids ids = { calloc(argc ? argc : 1, sizeof *ids.id), 0 };
-    if (ids.id == NULL)
-        return -1;
-    for (size_t i = 1; i < argc; i++) {
-        struct stat st;
-        if (argv[i][0] == '-' || fstatat(dirfd, argv[i], &st, 0) != 0 ||
-            !S_ISREG(st.st_mode))
-            continue;
-        ids.id[ids.n].dev = st.st_dev;
-        ids.id[ids.n].ino = st.st_ino;
-        ids.n++;
-    }
     /* Poll: a writer closing its file raises no event we could wait on
      * portably.  Back off from 0.5 ms to 20 ms so the common case (skc
      * closed the IR long ago) costs one walk, and a long wait costs little. */
-    int ret;
     long deadline = now_ms() + wait_ms;
     long nap_us = 500;
     for (;;) {
-        ret = ids.n == 0 ? 0 : fdtable_each(is_writer, &ids);
-        if (ret <= 0)
-            break;                      /* 0: no writer; -1: cannot tell */
+        int r = any_writer(dirfd, argv);
+        if (r <= 0)
+            return r;                   /* 0: no writer; -1: cannot tell */
         if (now_ms() >= deadline)
-            break;                      /* 1: timed out */
+            return 1;                   /* timed out */
         struct timespec nap = { 0, nap_us * 1000 };
         while (nanosleep(&nap, &nap) != 0 && errno == EINTR)
             ;
         nap_us = nap_us * 2 > 20000 ? 20000 : nap_us * 2;
     }
-    free(ids.id);
-    return ret;
 }

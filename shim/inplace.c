@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fdtable.h"
@@ -13,9 +14,12 @@
 
 struct fd_save {
     int fd;
-    int copy;                   /* CLOEXEC duplicate of the original, or -1 */
-    int flags;                  /* original F_GETFD flags */
+    int copy;                   /* CLOEXEC duplicate of the original, -1 if */
+                                /* fd was closed, FLAGS_ONLY if only the */
+    int flags;                  /* original F_GETFD flags changed */
 };
+
+#define FLAGS_ONLY (-2)
 
 struct journal {
     struct fd_save *fds;
@@ -29,6 +33,8 @@ struct journal {
     struct sched_param sched_param;
     int pgid_saved;
     pid_t pgid;
+    int umask_saved;
+    mode_t umask;
 };
 
 static int is_copy(const struct journal *j, int fd)
@@ -39,20 +45,35 @@ static int is_copy(const struct journal *j, int fd)
     return 0;
 }
 
-/* Remember what fd is now, once, before the first change to it. */
-static int save_fd(struct journal *j, int fd)
+static int journaled(const struct journal *j, int fd)
 {
     for (size_t i = 0; i < j->n; i++)
         if (j->fds[i].fd == fd)
-            return 0;
-    if (j->n == j->cap) {
-        size_t cap = j->cap ? 2 * j->cap : 16;
-        struct fd_save *f = realloc(j->fds, cap * sizeof *f);
-        if (f == NULL)
-            return -1;
-        j->fds = f;
-        j->cap = cap;
-    }
+            return 1;
+    return 0;
+}
+
+/* Room for one more entry, made before anything that would need undoing. */
+static int reserve(struct journal *j)
+{
+    if (j->n < j->cap)
+        return 0;
+    size_t cap = j->cap ? 2 * j->cap : 16;
+    struct fd_save *f = realloc(j->fds, cap * sizeof *f);
+    if (f == NULL)
+        return -1;
+    j->fds = f;
+    j->cap = cap;
+    return 0;
+}
+
+/* Remember what fd is now, once, before the first change to it. */
+static int save_fd(struct journal *j, int fd)
+{
+    if (journaled(j, fd))
+        return 0;
+    if (reserve(j) != 0)
+        return -1;
     struct fd_save s = { fd, -1, fcntl(fd, F_GETFD) };
     if (s.flags >= 0) {
         /* CLOEXEC: the copy vanishes by itself if the exec succeeds. */
@@ -62,6 +83,20 @@ static int save_fd(struct journal *j, int fd)
     }
     j->fds[j->n++] = s;
     return 0;
+}
+
+/* Make fd CLOEXEC, journaling only its flags (it stays open until exec). */
+static int cloexec_fd(struct journal *j, int fd)
+{
+    if (journaled(j, fd))
+        return 0;
+    int fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || (fl & FD_CLOEXEC))
+        return 0;
+    if (reserve(j) != 0)
+        return -1;
+    j->fds[j->n++] = (struct fd_save){ fd, FLAGS_ONLY, fl };
+    return fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0 ? -1 : 0;
 }
 
 static int save_cwd(struct journal *j)
@@ -74,6 +109,8 @@ static int save_cwd(struct journal *j)
 static void undo(struct journal *j)
 {
     int saved = errno;
+    if (j->umask_saved)
+        umask(j->umask);
     if (j->pgid_saved)
         setpgid(0, j->pgid);
     if (j->sched_saved)
@@ -88,7 +125,9 @@ static void undo(struct journal *j)
     }
     for (size_t i = j->n; i-- > 0;) {
         struct fd_save *s = &j->fds[i];
-        if (s->copy >= 0) {
+        if (s->copy == FLAGS_ONLY) {
+            fcntl(s->fd, F_SETFD, s->flags);
+        } else if (s->copy >= 0) {
             dup2(s->copy, s->fd);
             fcntl(s->fd, F_SETFD, s->flags);
             close(s->copy);
@@ -190,10 +229,71 @@ static int replay(struct journal *j, const struct exec_plan *p, size_t i)
     return -1;
 }
 
+struct keep_ctx {
+    struct journal *j;
+    const struct exec_plan *p;
+    int *fds;
+    size_t n, cap;
+};
+
+static int collect_others(int fd, void *ctx)
+{
+    struct keep_ctx *k = ctx;
+    if (fd == k->p->dirfd || fd == k->j->cwd || is_copy(k->j, fd))
+        return 0;
+    for (size_t i = 0; i < k->p->n_keep; i++)
+        if (k->p->keep_fds[i] == fd)
+            return 0;
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 64;
+        int *f = realloc(k->fds, cap * sizeof *f);
+        if (f == NULL)
+            return -1;
+        k->fds = f;
+        k->cap = cap;
+    }
+    k->fds[k->n++] = fd;
+    return 0;
+}
+
+/* The handover: the exec must see exactly the child's fds. */
+static int keep_only(struct journal *j, const struct exec_plan *p)
+{
+    struct keep_ctx k = { j, p, NULL, 0, 0 };
+    int r = fdtable_each(collect_others, &k);
+    for (size_t i = 0; r == 0 && i < k.n; i++)
+        r = cloexec_fd(j, k.fds[i]);
+    free(k.fds);
+    if (r != 0 && errno == 0)
+        errno = ENOMEM;
+    return r == 0 ? 0 : -1;
+}
+
 static int apply_attrs(struct journal *j, const struct exec_plan *p)
 {
     short f = p->attr_flags;
-    if (f & POSIX_SPAWN_SETSIGDEF) {
+    if (p->has_umask) {
+        j->umask = umask(p->umask);
+        j->umask_saved = 1;
+    }
+    if (p->has_sigstate) {
+        /* Handlers do not survive exec anyway; what matters is which
+         * signals stay ignored. */
+        struct sigaction act;
+        memset(&act, 0, sizeof act);
+        j->sigdef_saved = 1;
+        for (int s = 1; s < NSIG; s++) {
+            if (s == SIGKILL || s == SIGSTOP)
+                continue;
+            if (sigaction(s, NULL, &j->old_act[s]) != 0) {
+                j->old_act[s].sa_handler = SIG_DFL;
+                continue;
+            }
+            act.sa_handler = sigismember(&p->sig_ignored, s) == 1 ? SIG_IGN
+                                                                  : SIG_DFL;
+            sigaction(s, &act, NULL);
+        }
+    } else if (f & POSIX_SPAWN_SETSIGDEF) {
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
@@ -257,6 +357,8 @@ int inplace_exec(const struct exec_plan *p)
             err = errno ? errno : EINVAL;
     if (err == 0 && p->env_chdir != NULL &&
         (save_cwd(&j) != 0 || chdir(p->env_chdir) != 0))
+        err = errno;
+    if (err == 0 && p->keep_only && keep_only(&j, p) != 0)
         err = errno;
     if (err == 0 && apply_attrs(&j, p) != 0)
         err = errno;

@@ -30,6 +30,16 @@ struct exec_plan {
     pid_t pgroup;
     int sched_policy;
     struct sched_param sched_param;
+
+    /* Only for a fork handover (handover_parent.c), where the child's state
+     * is copied rather than replayed: */
+    const int *keep_fds;        /* the child's open fds: all others become */
+    size_t n_keep;              /* CLOEXEC after the actions (if keep_only) */
+    int keep_only;
+    int has_sigstate;           /* signals: ignored ones stay ignored, the */
+    sigset_t sig_ignored;       /* rest go to SIG_DFL, as in the child */
+    int has_umask;
+    mode_t umask;
 };
 
 /* Returns NULL on success, or a static reason and leaves nothing to free. */

@@ -2,6 +2,7 @@
 #include "process.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "log.h"
 #include "policy.h"
+#include "real.h"
 
 int process_is_active;
 
@@ -34,9 +36,12 @@ static int decide(void)
         return 0;
 
     struct settings *s = &g_settings;
-    settings_parse(s, dis, getenv("SKCEXEC_VERBOSE"),
-                   getenv("SKCEXEC_CALLERS"), getenv("SKCEXEC_TARGETS"),
-                   getenv("SKCEXEC_WAIT_MS"));
+    struct settings_env env = {
+        dis, getenv("SKCEXEC_VERBOSE"), getenv("SKCEXEC_CALLERS"),
+        getenv("SKCEXEC_TARGETS"), getenv("SKCEXEC_WAIT_MS"),
+        getenv("SKCEXEC_FORK_WAIT_MS"),
+    };
+    settings_parse(s, &env);
 
     char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -80,9 +85,27 @@ __attribute__((constructor)) static void process_init(int argc, char **argv,
     int saved = errno;
     if (argc > 0 && argv != NULL)
         g_argv = argv;
+    real_init();
     process_is_active = decide();
     errno = saved;
 }
 
 const struct settings *process_settings(void) { return &g_settings; }
 const char *process_name(void) { return g_name; }
+
+long process_rss_mib(void)
+{
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char buf[128];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    unsigned long size, resident;
+    if (sscanf(buf, "%lu %lu", &size, &resident) != 2)
+        return -1;
+    return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
+}

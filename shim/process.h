@@ -26,5 +26,6 @@ static inline int process_active(void)
 /* Valid once process_active() returned true. */
 const struct settings *process_settings(void);
 const char *process_name(void);         /* the caller's basename, for logs */
+long process_rss_mib(void);             /* resident set in MiB, or -1 */
 
 #endif

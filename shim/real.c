@@ -17,6 +17,14 @@ _Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
 _Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
 _Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
 _Atomic(void *) real_slot_execve;
+_Atomic(void *) real_slot_execv;
+_Atomic(void *) real_slot_execvp;
+_Atomic(void *) real_slot_execvpe;
+_Atomic(void *) real_slot_fexecve;
+_Atomic(void *) real_slot_execveat;
+_Atomic(void *) real_slot_fork;
+_Atomic(void *) real_slot_vfork;
+_Atomic(void *) real_slot_system;
 
 void *real_lookup(_Atomic(void *) *slot, const char *name)
 {
@@ -31,4 +39,9 @@ void *real_lookup(_Atomic(void *) *slot, const char *name)
         atomic_store_explicit(slot, p, memory_order_release);
     }
     return p;
+}
+
+void real_init(void)
+{
+    real_lookup(&real_slot_vfork, "vfork");
 }

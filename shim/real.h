@@ -43,5 +43,17 @@ extern _Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
 extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
 extern _Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
 extern _Atomic(void *) real_slot_execve;
+extern _Atomic(void *) real_slot_execv;
+extern _Atomic(void *) real_slot_execvp;
+extern _Atomic(void *) real_slot_execvpe;
+extern _Atomic(void *) real_slot_fexecve;
+extern _Atomic(void *) real_slot_execveat;
+extern _Atomic(void *) real_slot_fork;
+extern _Atomic(void *) real_slot_vfork;   /* read by vfork_<arch>.S */
+extern _Atomic(void *) real_slot_system;
+
+/* Resolve what must be known before any call (vfork cannot resolve lazily:
+ * its trampoline has no C frame).  Called by the constructor. */
+void real_init(void);
 
 #endif

@@ -94,12 +94,25 @@ static long parse_ulong(const char *v, long max)
     return n;
 }
 
-void settings_parse(struct settings *s, const char *disable,
-                    const char *verbose, const char *callers,
-                    const char *targets, const char *wait_ms)
+/* A duration in ms, or the default with a warning. */
+static long parse_ms(struct settings *s, const char *var, const char *v,
+                     long dflt, const char *dflt_text)
 {
+    if (v == NULL || *v == '\0')
+        return dflt;
+    long n = parse_ulong(v, WAIT_MS_MAX);
+    if (n >= 0)
+        return n;
+    add_warning(s, var, v, "is not a number of milliseconds <= 3600000",
+                dflt_text);
+    return dflt;
+}
+
+void settings_parse(struct settings *s, const struct settings_env *env)
+{
+    const char *disable = env->disable, *verbose = env->verbose;
+    const char *callers = env->callers, *targets = env->targets;
     memset(s, 0, sizeof *s);
-    s->wait_ms = WAIT_MS_DEFAULT;
 
     /* Unset and empty mean "default" for every variable. */
     if (disable != NULL && *disable != '\0') {
@@ -116,14 +129,10 @@ void settings_parse(struct settings *s, const char *disable,
         else
             s->verbose = (int)v;
     }
-    if (wait_ms != NULL && *wait_ms != '\0') {
-        long v = parse_ulong(wait_ms, WAIT_MS_MAX);
-        if (v < 0)
-            add_warning(s, "SKCEXEC_WAIT_MS", wait_ms,
-                        "is not a number of milliseconds <= 3600000", "5000");
-        else
-            s->wait_ms = v;
-    }
+    s->wait_ms = parse_ms(s, "SKCEXEC_WAIT_MS", env->wait_ms,
+                          WAIT_MS_DEFAULT, "5000");
+    s->fork_wait_ms = parse_ms(s, "SKCEXEC_FORK_WAIT_MS", env->fork_wait_ms,
+                               FORK_WAIT_MS_DEFAULT, "250");
     if (callers == NULL || *callers == '\0' ||
         name_list_parse(&s->callers, callers) != 0) {
         if (callers != NULL && *callers != '\0')

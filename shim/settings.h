@@ -14,6 +14,7 @@
 #define NAME_LIST_BYTES 512     /* their total length */
 #define WAIT_MS_DEFAULT 5000L
 #define WAIT_MS_MAX 3600000L    /* one hour: anything longer is a typo */
+#define FORK_WAIT_MS_DEFAULT 250L
 
 /* A list of program basenames.  An entry ending in "-N" also matches the
  * stem followed by '-' and a version made of digits and dots ("clang-N"
@@ -28,6 +29,7 @@ struct settings {
     int disable;                /* SKCEXEC_DISABLE=1 */
     int verbose;                /* SKCEXEC_VERBOSE: 0, 1 (acting), 2 (+ why not) */
     long wait_ms;               /* SKCEXEC_WAIT_MS: IR barrier bound */
+    long fork_wait_ms;          /* SKCEXEC_FORK_WAIT_MS: wait for a child's exec */
     struct name_list callers;   /* SKCEXEC_CALLERS, default "skc" */
     struct name_list targets;   /* SKCEXEC_TARGETS, default clang family */
     char warn[512];             /* warnings, one line each, '\n'-terminated */
@@ -36,10 +38,12 @@ struct settings {
 #define CALLERS_DEFAULT "skc"
 #define TARGETS_DEFAULT "clang,clang++,clang-N,clang++-N"
 
-/* Each argument is the variable's value, or NULL when it is unset. */
-void settings_parse(struct settings *s, const char *disable,
-                    const char *verbose, const char *callers,
-                    const char *targets, const char *wait_ms);
+/* The raw values: each is the variable's value, or NULL when unset. */
+struct settings_env {
+    const char *disable, *verbose, *callers, *targets, *wait_ms, *fork_wait_ms;
+};
+
+void settings_parse(struct settings *s, const struct settings_env *env);
 
 /* Parse a comma-separated list into *l; returns 0, or -1 if malformed (then
  * *l is unspecified). */

@@ -2,7 +2,6 @@
 #include "spawn_path.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,24 +13,6 @@
 #include "plan.h"
 #include "policy.h"
 #include "process.h"
-
-/* Resident set of this process in MiB, or -1. */
-static long rss_mib(void)
-{
-    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    char buf[128];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    unsigned long size, resident;
-    if (sscanf(buf, "%lu %lu", &size, &resident) != 2)
-        return -1;
-    return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
-}
 
 static void explain(const struct settings *s, const char *prog, const char *why)
 {
@@ -90,7 +71,7 @@ void spawn_in_place(const char *prog, int use_path,
     if (s->verbose >= 1)
         log_line("pid %d: %s replaced by %s (%s), freeing %ld MiB RSS",
                  (int)getpid(), process_name(), policy_basename(plan.argv[0]),
-                 plan.path, rss_mib());
+                 plan.path, process_rss_mib());
     /* Buffered output would be lost with the process image: write it out
      * while fds 1 and 2 are still the caller's own. */
     fflush(NULL);

@@ -63,7 +63,7 @@ probe_matches_libc() {
     run nm -D --defined-only "$LIB"
     [ "$status" -eq 0 ]
     got=$(awk '{print $3}' <<<"$output" | sort | tr '\n' ' ')
-    want="posix_spawn posix_spawn_file_actions_addchdir_np posix_spawn_file_actions_addclose posix_spawn_file_actions_addclosefrom_np posix_spawn_file_actions_adddup2 posix_spawn_file_actions_addfchdir_np posix_spawn_file_actions_addopen posix_spawn_file_actions_addtcsetpgrp_np posix_spawn_file_actions_destroy posix_spawn_file_actions_init posix_spawnp "
+    want="execl execle execlp execv execve execveat execvp execvpe fexecve fork posix_spawn posix_spawn_file_actions_addchdir_np posix_spawn_file_actions_addclose posix_spawn_file_actions_addclosefrom_np posix_spawn_file_actions_adddup2 posix_spawn_file_actions_addfchdir_np posix_spawn_file_actions_addopen posix_spawn_file_actions_addtcsetpgrp_np posix_spawn_file_actions_destroy posix_spawn_file_actions_init posix_spawnp system vfork "
     [ "$got" = "$want" ]
 }
 

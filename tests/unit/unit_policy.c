@@ -54,25 +54,34 @@ static void test_name_lists(void)
     CHECK(!name_list_match(&targets, ""));
 }
 
+static void parse(struct settings *s, const char *disable, const char *verbose,
+                  const char *callers, const char *targets, const char *wait_ms,
+                  const char *fork_wait_ms)
+{
+    struct settings_env env = { disable, verbose, callers, targets, wait_ms,
+                                fork_wait_ms };
+    settings_parse(s, &env);
+}
+
 static void test_settings(void)
 {
     struct settings s;
-    settings_parse(&s, NULL, NULL, NULL, NULL, NULL);
+    parse(&s, NULL, NULL, NULL, NULL, NULL, NULL);
     CHECK(!s.disable && s.verbose == 0 && s.wait_ms == WAIT_MS_DEFAULT);
     CHECK(s.warn[0] == '\0');
     CHECK(name_list_match(&s.callers, "skc") && !name_list_match(&s.callers, "skargo"));
     CHECK(name_list_match(&s.targets, "clang++"));
 
-    settings_parse(&s, "1", "2", "skc,skc2", "cc", "0");
+    parse(&s, "1", "2", "skc,skc2", "cc", "0", NULL);
     CHECK(s.disable == 1 && s.verbose == 2 && s.wait_ms == 0);
     CHECK(name_list_match(&s.callers, "skc2"));
     CHECK(name_list_match(&s.targets, "cc") && !name_list_match(&s.targets, "clang"));
     CHECK(s.warn[0] == '\0');
 
-    settings_parse(&s, "", "", "", "", "");
+    parse(&s, "", "", "", "", "", NULL);
     CHECK(!s.disable && s.wait_ms == WAIT_MS_DEFAULT && s.warn[0] == '\0');
 
-    settings_parse(&s, "yes", "loud", "a/b", ",", "-5");
+    parse(&s, "yes", "loud", "a/b", ",", "-5", NULL);
     CHECK(!s.disable && s.verbose == 0 && s.wait_ms == WAIT_MS_DEFAULT);
     CHECK(name_list_match(&s.callers, "skc"));
     CHECK(name_list_match(&s.targets, "clang++"));
@@ -82,16 +91,22 @@ static void test_settings(void)
     CHECK(strstr(s.warn, "SKCEXEC_TARGETS") != NULL);
     CHECK(strstr(s.warn, "SKCEXEC_WAIT_MS") != NULL);
 
-    settings_parse(&s, NULL, NULL, NULL, NULL, "99999999999999999999");
+    parse(&s, NULL, NULL, NULL, NULL, "99999999999999999999", NULL);
     CHECK(s.wait_ms == WAIT_MS_DEFAULT && strstr(s.warn, "WAIT_MS") != NULL);
-    settings_parse(&s, NULL, NULL, NULL, NULL, "3600000");
+    parse(&s, NULL, NULL, NULL, NULL, "3600000", NULL);
     CHECK(s.wait_ms == 3600000 && s.warn[0] == '\0');
-    settings_parse(&s, NULL, NULL, NULL, NULL, "12ms");
+    parse(&s, NULL, NULL, NULL, NULL, "12ms", NULL);
     CHECK(s.wait_ms == WAIT_MS_DEFAULT);
+    CHECK(s.fork_wait_ms == FORK_WAIT_MS_DEFAULT);
+    parse(&s, NULL, NULL, NULL, NULL, NULL, "40");
+    CHECK(s.fork_wait_ms == 40 && s.warn[0] == '\0');
+    parse(&s, NULL, NULL, NULL, NULL, NULL, "x");
+    CHECK(s.fork_wait_ms == FORK_WAIT_MS_DEFAULT &&
+          strstr(s.warn, "SKCEXEC_FORK_WAIT_MS") != NULL);
 
     /* Binary junk is shown sanitised and cut. */
-    settings_parse(&s, "\x01\xff" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                   NULL, NULL, NULL, NULL);
+    parse(&s, "\x01\xff" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                   NULL, NULL, NULL, NULL, NULL);
     CHECK(strstr(s.warn, "??aaa") != NULL && strstr(s.warn, "...") != NULL);
     CHECK(strchr(s.warn, '\x01') == NULL);
 }

@@ -1,0 +1,45 @@
+/* exec_path.c - see exec_path.h.  Async-signal-safe: it runs between fork
+ * and exec. */
+#include "exec_path.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "barrier.h"
+#include "handover.h"
+#include "log.h"
+#include "policy.h"
+#include "process.h"
+#include "resolve.h"
+
+extern char **environ;
+
+void exec_in_caller(const char *prog, int use_path, char *const argv[],
+                    char *const envp[])
+{
+    int saved = errno;
+    if (handover_in_child) {
+        /* execvp and friends search the PATH of the calling process. */
+        char path[PATH_MAX];
+        if (prog != NULL && argv != NULL &&
+            resolve_program(AT_FDCWD, prog, use_path,
+                            env_lookup(environ, "PATH"), path,
+                            sizeof path) == 0)
+            handover_offer(path, argv, envp);
+        handover_release();
+        errno = saved;
+        return;
+    }
+    const struct settings *s = process_settings();
+    struct spawn_view v = { prog, argv, 0, 0, 0, 1 };
+    struct decision d;
+    policy_decide(&v, &s->targets, &d);
+    if (d.act && !d.via_env &&
+        barrier_wait(AT_FDCWD, argv + d.cmd, s->wait_ms) == 1)
+        log_line("pid %d: a file clang reads was still open for writing "
+                 "after SKCEXEC_WAIT_MS=%ld ms; exec'ing clang anyway",
+                 (int)getpid(), s->wait_ms);
+    errno = saved;
+}

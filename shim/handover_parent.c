@@ -1,0 +1,265 @@
+/* handover_parent.c - the parent's side of the fork handover (handover.h):
+ * receive the child's exec, rebuild it as a plan, and exec in place.
+ * Runs in the parent after fork returned there: malloc and stdio are fine.
+ */
+#include "handover.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "actions.h"
+#include "barrier.h"
+#include "inplace.h"
+#include "log.h"
+#include "plan.h"
+#include "policy.h"
+#include "process.h"
+
+struct offer {
+    struct handover_msg m;
+    int fds[HANDOVER_FDS_MAX + 1];      /* received: cwd first, then the fds */
+    int n_received;
+    int *numbers;                       /* the child's numbers for fds[1..] */
+    char *path, *argv_buf, *envp_buf;
+    char **argv, **envp;
+};
+
+static long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Wait for the child's first byte; 1 if there is something to read. */
+static int wait_readable(int sock, long wait_ms)
+{
+    long deadline = now_ms() + wait_ms;
+    for (;;) {
+        long left = deadline - now_ms();
+        struct pollfd p = { sock, POLLIN, 0 };
+        int r = poll(&p, 1, left > 0 ? (int)left : 0);
+        if (r > 0)
+            return 1;
+        if (r == 0 || errno != EINTR)
+            return 0;
+    }
+}
+
+static int read_all(int sock, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n > 0) {
+        ssize_t r = read(sock, p, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* NUL-separated strings -> a NULL-terminated array; -1 if malformed. */
+static char **split(char *buf, uint64_t bytes, uint32_t n)
+{
+    char **v = calloc((size_t)n + 1, sizeof *v);
+    if (v == NULL)
+        return NULL;
+    uint64_t off = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        char *nul = off < bytes ? memchr(buf + off, '\0', bytes - off) : NULL;
+        if (nul == NULL) {
+            free(v);
+            return NULL;
+        }
+        v[i] = buf + off;
+        off = (uint64_t)(nul - buf) + 1;
+    }
+    return v;
+}
+
+static int receive(int sock, struct offer *o)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * (HANDOVER_FDS_MAX + 1))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { &o->m, sizeof o->m };
+    struct msghdr mh = { 0 };
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = ctl.buf;
+    mh.msg_controllen = sizeof ctl.buf;
+    ssize_t r;
+    do
+        r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0)
+        return -1;              /* EOF: the child exec'd something else */
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        if (k > HANDOVER_FDS_MAX + 1 - (size_t)o->n_received)
+            k = HANDOVER_FDS_MAX + 1 - (size_t)o->n_received;
+        memcpy(o->fds + o->n_received, CMSG_DATA(c), k * sizeof(int));
+        o->n_received += (int)k;
+    }
+    if ((size_t)r < sizeof o->m &&
+        read_all(sock, (char *)&o->m + r, sizeof o->m - (size_t)r) != 0)
+        return -1;
+    const struct handover_msg *m = &o->m;
+    if (m->magic != HANDOVER_MAGIC || m->n_fds > HANDOVER_FDS_MAX ||
+        (int)m->n_fds + 1 != o->n_received || m->path_len == 0 ||
+        m->path_len > 4096 || m->argc == 0 ||
+        m->argv_bytes + m->envp_bytes > HANDOVER_BYTES_MAX)
+        return -1;
+    o->numbers = malloc(sizeof(int) * (m->n_fds + 1));
+    o->path = malloc(m->path_len);
+    o->argv_buf = malloc(m->argv_bytes + 1);
+    o->envp_buf = malloc(m->envp_bytes + 1);
+    if (!o->numbers || !o->path || !o->argv_buf || !o->envp_buf ||
+        read_all(sock, o->numbers, sizeof(int) * m->n_fds) != 0 ||
+        read_all(sock, o->path, m->path_len) != 0 ||
+        read_all(sock, o->argv_buf, m->argv_bytes) != 0 ||
+        read_all(sock, o->envp_buf, m->envp_bytes) != 0 ||
+        o->path[m->path_len - 1] != '\0')
+        return -1;
+    o->argv = split(o->argv_buf, m->argv_bytes, m->argc);
+    o->envp = split(o->envp_buf, m->envp_bytes, m->envc);
+    return o->argv && o->envp ? 0 : -1;
+}
+
+static void release(struct offer *o)
+{
+    for (int i = 0; i < o->n_received; i++)
+        close(o->fds[i]);
+    free(o->numbers);
+    free(o->path);
+    free(o->argv_buf);
+    free(o->envp_buf);
+    free(o->argv);
+    free(o->envp);
+}
+
+/* Move the received fds above every number the child uses, so replaying
+ * "dup2(received, number)" in order never overwrites a received fd. */
+static int lift(struct offer *o)
+{
+    int base = 3;
+    for (uint32_t i = 0; i < o->m.n_fds; i++)
+        if (o->numbers[i] >= base)
+            base = o->numbers[i] + 1;
+    for (int i = 0; i < o->n_received; i++) {
+        if (o->fds[i] >= base)
+            continue;
+        int hi = fcntl(o->fds[i], F_DUPFD_CLOEXEC, base);
+        if (hi < 0)
+            return -1;
+        close(o->fds[i]);
+        o->fds[i] = hi;
+    }
+    return 0;
+}
+
+static void say(int sock, char c)
+{
+    while (send(sock, &c, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+static void explain(const char *path, const char *why)
+{
+    if (process_settings()->verbose >= 2)
+        log_line("pid %d: %s forks and execs %s: inert (%s)", (int)getpid(),
+                 process_name(), policy_basename(path), why);
+}
+
+void handover_wait(int sock)
+{
+    const struct settings *s = process_settings();
+    if (!wait_readable(sock, s->fork_wait_ms))
+        return;                 /* the child is slow to exec: go on */
+    struct offer o;
+    memset(&o, 0, sizeof o);
+    struct fa_list fa = { NULL, 0 };
+    struct exec_plan plan;
+    int planned = 0;
+    const char *why = NULL;
+    if (receive(sock, &o) != 0) {
+        why = o.n_received || o.m.magic ? "malformed offer" : NULL;
+        goto out;
+    }
+    struct spawn_view v = { o.path, o.argv, 0, 0, 0, 1 };
+    struct decision d;
+    policy_decide(&v, &s->targets, &d);
+    if (!d.act) {
+        why = d.why;
+        goto out;
+    }
+    if (lift(&o) != 0) {
+        why = "cannot move the child's fds";
+        goto out;
+    }
+    /* The child's fds, then its cwd, as file actions. */
+    fa.ops = calloc(o.m.n_fds + 1, sizeof *fa.ops);
+    if (fa.ops == NULL) {
+        why = "out of memory";
+        goto out;
+    }
+    for (uint32_t i = 0; i < o.m.n_fds; i++)
+        fa.ops[fa.n++] = (struct fa_op){ .kind = FA_DUP2, .fd = o.numbers[i],
+                                         .src = o.fds[i + 1] };
+    fa.ops[fa.n++] = (struct fa_op){ .kind = FA_FCHDIR, .fd = o.fds[0] };
+    why = plan_build(&plan, &d, o.path, 0, &fa, NULL, o.argv, o.envp);
+    if (why != NULL)
+        goto out;
+    planned = 1;
+    plan.keep_fds = o.numbers;
+    plan.n_keep = o.m.n_fds;
+    plan.keep_only = 1;
+    plan.has_sigstate = 1;
+    plan.sig_ignored = o.m.ignored;
+    plan.attr_flags |= POSIX_SPAWN_SETSIGMASK;
+    plan.sigmask = o.m.sigmask;
+    plan.has_umask = 1;
+    plan.umask = (mode_t)o.m.umask;
+
+    int b = barrier_wait(plan.dirfd, plan.argv, s->wait_ms);
+    if (b != 0) {
+        if (b > 0)
+            log_line("pid %d: a file clang reads was still open for writing "
+                     "after SKCEXEC_WAIT_MS=%ld ms; the child runs clang",
+                     (int)getpid(), s->wait_ms);
+        why = b > 0 ? "barrier timeout" : "cannot tell whether the IR is complete";
+        goto out;
+    }
+    if (s->verbose >= 1)
+        log_line("pid %d: %s replaced by %s (%s) from its forked child, "
+                 "freeing %ld MiB RSS", (int)getpid(), process_name(),
+                 policy_basename(plan.argv[0]), plan.path, process_rss_mib());
+    fflush(NULL);
+    say(sock, 'X');
+    int err = inplace_exec(&plan);
+    if (s->verbose >= 1)
+        log_line("pid %d: exec %s failed (%s); the child runs it",
+                 (int)getpid(), plan.path, strerror(err));
+    why = NULL;
+out:
+    if (why != NULL)
+        explain(o.path ? o.path : "?", why);
+    say(sock, 'G');             /* harmless if the child is already gone */
+    if (planned)
+        plan_free(&plan);
+    free(fa.ops);
+    release(&o);
+}
