@@ -9,7 +9,8 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN)
 # The wrappers get NULL where libc's headers promise nonnull (real programs
 # do pass it): keep every NULL check the code makes.
 SHIM_CFLAGS := $(CFLAGS) -fPIC -fvisibility=hidden -fno-delete-null-pointer-checks
-SHIM_LDFLAGS := -shared -Wl,--version-script=shim/exports.map -Wl,-z,defs
+SHIM_LDFLAGS := -shared -Wl,--version-script=$(BUILD)/exports.map -Wl,-z,defs
+LIBC     := $(shell $(CC) -print-file-name=libc.so.6)
 
 # vfork needs a frameless trampoline: x86_64 and aarch64 have one; elsewhere
 # vfork is not wrapped (see README).
@@ -22,16 +23,21 @@ LIB      := $(BUILD)/libskcexec.so
 PURE_SRC := shim/policy.c shim/settings.c shim/shell_cmd.c
 
 FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
-            $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe
+            $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
+            $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn
 TOOLS    := $(BUILD)/tools/peakrss $(BUILD)/tools/gen_ir
-UNITS    := $(BUILD)/unit/unit_policy
+UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
 
 .PHONY: all test unit bats demo clean
 all: $(LIB)
 
-$(LIB): $(SHIM_SRC) $(SHIM_HDR) shim/exports.map
+$(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
 	@mkdir -p $(@D)
-	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) $(SHIM_LDFLAGS) -ldl
+	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) $(SHIM_LDFLAGS) -ldl -pthread
+
+$(BUILD)/exports.map: shim/exports.list tools/exports.sh
+	@mkdir -p $(@D)
+	sh tools/exports.sh shim/exports.list $(LIBC) > $@
 
 $(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h
 	@mkdir -p $(@D)

@@ -59,12 +59,52 @@ probe_matches_libc() {
     [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
 }
 
-@test "the library exports only the libc functions it wraps" {
-    run nm -D --defined-only "$LIB"
-    [ "$status" -eq 0 ]
-    got=$(awk '{print $3}' <<<"$output" | sort | tr '\n' ' ')
-    want="execl execle execlp execv execve execveat execvp execvpe fexecve fork posix_spawn posix_spawn_file_actions_addchdir_np posix_spawn_file_actions_addclose posix_spawn_file_actions_addclosefrom_np posix_spawn_file_actions_adddup2 posix_spawn_file_actions_addfchdir_np posix_spawn_file_actions_addopen posix_spawn_file_actions_addtcsetpgrp_np posix_spawn_file_actions_destroy posix_spawn_file_actions_init posix_spawnp system vfork "
+@test "the library exports only the libc functions it wraps, at libc's versions" {
+    libc=$(cc -print-file-name=libc.so.6)
+    # name@@VERSION of every function the library defines
+    got=$(nm -D --defined-only "$LIB" | awk '$2 == "T" {print $3}' | sort)
+    [ -n "$got" ]
+    # the same list from libc: wrapped names, at libc's default version
+    want=$(objdump -T "$libc" | awk -v list="$BATS_TEST_DIRNAME/../shim/exports.list" '
+        BEGIN { while ((getline l < list) > 0) if (l !~ /^#/) w[l] = 1 }
+        $4 == ".text" && ($NF in w) && $(NF-1) ~ /^GLIBC_/ { print $NF "@@" $(NF-1) }' | sort -u)
+    echo "got:  $got"
+    echo "want: $want"
     [ "$got" = "$want" ]
+    # nothing else: no data symbols, no helpers
+    [ -z "$(nm -D --defined-only "$LIB" | awk '$2 != "T" && $2 != "A"')" ]
+}
+
+@test "a program bound to the old posix_spawn@GLIBC_2.2.5 reaches libc's compat code" {
+    [ "$(uname -m)" = x86_64 ] || skip "the compat version is x86_64's"
+    cat > old.c <<'C'
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/wait.h>
+__asm__(".symver posix_spawn, posix_spawn@GLIBC_2.2.5");
+extern char **environ;
+int main(void)
+{
+    /* The old version runs a script without #! through /bin/sh. */
+    char *argv[] = { "./noshebang", NULL };
+    pid_t pid;
+    int r = posix_spawn(&pid, "./noshebang", NULL, NULL, argv, environ), st = 0;
+    if (r == 0)
+        waitpid(pid, &st, 0);
+    printf("r=%d status=%d\n", r, WEXITSTATUS(st));
+    return 0;
+}
+C
+    cc -o old old.c
+    printf 'exit 7\n' > noshebang
+    chmod +x noshebang
+    cp old "$T/bin/skc"
+    run ./old
+    [ "$output" = "r=0 status=7" ]
+    run with_shim ./old
+    [ "$output" = "r=0 status=7" ]
+    run with_shim skc
+    [ "$output" = "r=0 status=7" ]
 }
 
 @test "shells, make and friends run normally under the preload" {
