@@ -30,11 +30,6 @@ static void unlock(void)
     atomic_flag_clear_explicit(&g_lock, memory_order_release);
 }
 
-void actions_after_fork(void)
-{
-    atomic_flag_clear_explicit(&g_lock, memory_order_relaxed);
-}
-
 static struct record **find(fa_key fa)
 {
     struct record **p = &g_records;
@@ -53,6 +48,9 @@ static void free_ops(struct fa_list *l)
 }
 
 void actions_free(struct fa_list *l) { free_ops(l); }
+
+void actions_fork_prepare(void) { lock(); }
+void actions_fork_done(void) { unlock(); }
 
 void actions_init(fa_key fa)
 {

@@ -9,8 +9,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fdtable.h"
+#include "log.h"
+#include "process.h"
 
 #define WRITERS_MAX 64
 
@@ -86,6 +89,8 @@ int barrier_wait(int dirfd, char *const *argv, long wait_ms)
         int r = any_writer(dirfd, argv);
         if (r <= 0)
             return r;                   /* 0: no writer; -1: cannot tell */
+        if (process_threads() == 1)
+            return 2;                   /* the writer is us: waiting is vain */
         if (now_ms() >= deadline)
             return 1;                   /* timed out */
         struct timespec nap = { 0, nap_us * 1000 };
@@ -93,4 +98,15 @@ int barrier_wait(int dirfd, char *const *argv, long wait_ms)
             ;
         nap_us = nap_us * 2 > 20000 ? 20000 : nap_us * 2;
     }
+}
+
+void barrier_warn(int result, long wait_ms, const char *then)
+{
+    if (result == 2)
+        log_line("pid %d: a file clang reads is open for writing in this "
+                 "single-threaded process; %s", (int)getpid(), then);
+    else
+        log_line("pid %d: a file clang reads was still open for writing "
+                 "after SKCEXEC_WAIT_MS=%ld ms; %s", (int)getpid(), wait_ms,
+                 then);
 }

@@ -11,8 +11,13 @@
 #define SKCEXEC_BARRIER_H
 
 /* `dirfd` is the directory clang will run in (relative names are looked up
- * there), or AT_FDCWD.  Returns 0 when no writer is left, 1 on timeout, -1
- * when it cannot tell (no /proc, no memory). */
+ * there), or AT_FDCWD.  Returns 0 when no writer is left, 1 on timeout, 2 at
+ * once when the process has a single thread (the writer is the caller
+ * itself: no one will close the file while we wait), -1 when it cannot tell
+ * (no /proc). */
 int barrier_wait(int dirfd, char *const *argv, long wait_ms);
+
+/* The one-line warning for a barrier result of 1 or 2, ending in `then`. */
+void barrier_warn(int result, long wait_ms, const char *then);
 
 #endif

@@ -41,16 +41,22 @@ PUBLIC int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
 {
     fa_init_fn real = REAL(fa_init_fn, posix_spawn_file_actions_init);
     int r = real ? real(fa) : ENOSYS;
-    if (process_active() && r == 0)
+    if (process_active() && r == 0) {
+        int saved = errno;
         actions_init(fa);
+        errno = saved;
+    }
     return r;
 }
 
 PUBLIC int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
 {
     fa_init_fn real = REAL(fa_init_fn, posix_spawn_file_actions_destroy);
-    if (process_active())
+    if (process_active()) {
+        int saved = errno;
         actions_destroy(fa);
+        errno = saved;
+    }
     return real ? real(fa) : ENOSYS;
 }
 

@@ -9,7 +9,6 @@
 
 #include "barrier.h"
 #include "handover.h"
-#include "log.h"
 #include "policy.h"
 #include "process.h"
 #include "resolve.h"
@@ -36,10 +35,9 @@ void exec_in_caller(const char *prog, int use_path, char *const argv[],
     struct spawn_view v = { prog, argv, 0, 0, 0, 1 };
     struct decision d;
     policy_decide(&v, &s->targets, &d);
-    if (d.act && !d.via_env &&
-        barrier_wait(AT_FDCWD, argv + d.cmd, s->wait_ms) == 1)
-        log_line("pid %d: a file clang reads was still open for writing "
-                 "after SKCEXEC_WAIT_MS=%ld ms; exec'ing clang anyway",
-                 (int)getpid(), s->wait_ms);
+    int b = d.act && !d.via_env ? barrier_wait(AT_FDCWD, argv + d.cmd,
+                                               s->wait_ms) : 0;
+    if (b > 0)
+        barrier_warn(b, s->wait_ms, "exec'ing clang anyway");
     errno = saved;
 }

@@ -37,7 +37,9 @@ pid_t handover_fork(fork_fn real_fork)
         st.st_ino = 0;
     pid_t pgid = getpgrp(), sid = getsid(0);
     errno = saved;
+    actions_fork_prepare();
     pid_t pid = real_fork();
+    actions_fork_done();
     if (pid == 0) {
         close(sv[0]);
         g_fd = sv[1];
@@ -45,7 +47,6 @@ pid_t handover_fork(fork_fn real_fork)
         g_parent_pgid = pgid;
         g_parent_sid = sid;
         handover_in_child = 1;
-        actions_after_fork();
         errno = saved;
         return 0;
     }

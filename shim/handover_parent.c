@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "process.h"
+#include "stdio_flush.h"
 
 struct offer {
     struct handover_msg m;
@@ -189,6 +191,8 @@ void handover_wait(int sock)
     const struct settings *s = process_settings();
     if (!wait_readable(sock, s->fork_wait_ms))
         return;                 /* the child is slow to exec: go on */
+    int cancel;                 /* fork is no cancellation point */
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
     struct offer o;
     memset(&o, 0, sizeof o);
     struct fa_list fa = { NULL, 0 };
@@ -237,17 +241,18 @@ void handover_wait(int sock)
     int b = barrier_wait(plan.dirfd, plan.argv, s->wait_ms);
     if (b != 0) {
         if (b > 0)
-            log_line("pid %d: a file clang reads was still open for writing "
-                     "after SKCEXEC_WAIT_MS=%ld ms; the child runs clang",
-                     (int)getpid(), s->wait_ms);
-        why = b > 0 ? "barrier timeout" : "cannot tell whether the IR is complete";
+            barrier_warn(b, s->wait_ms, "the child runs clang");
+        why = b > 0 ? "barrier" : "cannot tell whether the IR is complete";
+        goto out;
+    }
+    if (stdio_flush() != 0) {
+        why = "another thread holds stdout or stderr";
         goto out;
     }
     if (s->verbose >= 1)
         log_line("pid %d: %s replaced by %s (%s) from its forked child, "
                  "freeing %ld MiB RSS", (int)getpid(), process_name(),
                  policy_basename(plan.argv[0]), plan.path, process_rss_mib());
-    fflush(NULL);
     say(sock, 'X');
     int err = inplace_exec(&plan);
     if (s->verbose >= 1)
@@ -262,4 +267,5 @@ out:
         plan_free(&plan);
     free(fa.ops);
     release(&o);
+    pthread_setcancelstate(cancel, NULL);
 }

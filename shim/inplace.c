@@ -102,7 +102,8 @@ static int cloexec_fd(struct journal *j, int fd)
 static int save_cwd(struct journal *j)
 {
     if (j->cwd < 0)
-        j->cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        j->cwd = plan_lift_fd(open(".", O_PATH | O_DIRECTORY | O_CLOEXEC),
+                              j->copy_base);
     return j->cwd < 0 ? -1 : 0;
 }
 
@@ -119,10 +120,6 @@ static void undo(struct journal *j)
         for (int s = 1; s < NSIG; s++)
             if (s != SIGKILL && s != SIGSTOP)
                 sigaction(s, &j->old_act[s], NULL);
-    if (j->cwd >= 0) {
-        (void)fchdir(j->cwd);
-        close(j->cwd);
-    }
     for (size_t i = j->n; i-- > 0;) {
         struct fd_save *s = &j->fds[i];
         if (s->copy == FLAGS_ONLY) {
@@ -134,6 +131,10 @@ static void undo(struct journal *j)
         } else {
             close(s->fd);
         }
+    }
+    if (j->cwd >= 0) {
+        (void)fchdir(j->cwd);
+        close(j->cwd);
     }
     free(j->fds);
     errno = saved;
@@ -338,20 +339,17 @@ int inplace_exec(const struct exec_plan *p)
     memset(&j, 0, sizeof j);
     j.cwd = -1;
     /* Copies go above every fd an action names, so no action hits one. */
-    j.copy_base = 10;
-    for (size_t i = 0; i < p->fa.n; i++) {
-        const struct fa_op *o = &p->fa.ops[i];
-        int hi = o->fd > o->src ? o->fd : o->src;
-        if (o->kind != FA_CLOSEFROM && hi >= j.copy_base)
-            j.copy_base = hi + 1;
-    }
+    j.copy_base = p->fd_base;
 
     /* No signal handler may run while fds are half swapped. */
     sigset_t all, orig;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &orig);
 
+    /* glibc's child order: attributes, file actions, then (env) chdir. */
     int err = 0;
+    if (apply_attrs(&j, p) != 0)
+        err = errno ? errno : EINVAL;
     for (size_t i = 0; i < p->fa.n && err == 0; i++)
         if (replay(&j, p, i) != 0)
             err = errno ? errno : EINVAL;
@@ -359,8 +357,6 @@ int inplace_exec(const struct exec_plan *p)
         (save_cwd(&j) != 0 || chdir(p->env_chdir) != 0))
         err = errno;
     if (err == 0 && p->keep_only && keep_only(&j, p) != 0)
-        err = errno;
-    if (err == 0 && apply_attrs(&j, p) != 0)
         err = errno;
     if (err == 0) {
         const sigset_t *mask = (p->attr_flags & POSIX_SPAWN_SETSIGMASK)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "fdtable.h"
@@ -51,10 +52,22 @@ static char **build_env(const struct env_wrap *w, char *const envp[])
     return env;
 }
 
-/* Open `path` (relative to dirfd) as the next directory of the chain. */
-static int step_dir(int *dirfd, const char *path)
+/* fd moved to `base` or above (CLOEXEC), so that no file action that
+ * names a low fd can hit it; -1 on failure (fd is then closed). */
+int plan_lift_fd(int fd, int base)
 {
-    int fd = openat(*dirfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fd >= base)
+        return fd;
+    int hi = fcntl(fd, F_DUPFD_CLOEXEC, base);
+    close(fd);
+    return hi;
+}
+
+/* Open `path` (relative to dirfd) as the next directory of the chain. */
+static int step_dir(int *dirfd, const char *path, int base)
+{
+    int fd = plan_lift_fd(openat(*dirfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC),
+                          base);
     if (fd < 0)
         return -1;
     if (*dirfd != AT_FDCWD)
@@ -77,28 +90,84 @@ static int touched(const struct fa_list *fa, size_t n, int fd)
     return 0;
 }
 
-/* The directory clang will start in, without going there. */
-static const char *final_dir(struct exec_plan *p)
+/* The directory the file actions leave the child in, without going there. */
+static const char *actions_dir(struct exec_plan *p)
 {
     p->dirfd = AT_FDCWD;
     for (size_t i = 0; i < p->fa.n; i++) {
         const struct fa_op *o = &p->fa.ops[i];
-        if (o->kind == FA_CHDIR && step_dir(&p->dirfd, o->path) != 0)
+        if (o->kind == FA_CHDIR && step_dir(&p->dirfd, o->path, p->fd_base))
             return "a file-action chdir fails";
         if (o->kind == FA_FCHDIR) {
             if (touched(&p->fa, i, o->fd))
                 return "a file-action fchdir to a replaced fd";
-            if (step_dir(&p->dirfd, "/proc/self/fd") != 0)
+            if (step_dir(&p->dirfd, "/proc/self/fd", p->fd_base) != 0)
                 return "/proc/self/fd cannot be read";
             char name[16];
             snprintf(name, sizeof name, "%d", o->fd);
-            if (step_dir(&p->dirfd, name) != 0)
+            if (step_dir(&p->dirfd, name, p->fd_base) != 0)
                 return "a file-action fchdir fails";
         }
     }
-    if (p->env_chdir != NULL && step_dir(&p->dirfd, p->env_chdir) != 0)
-        return "env -C directory cannot be opened";
     return NULL;
+}
+
+/* Effects the journal cannot take back stay with a real spawn. */
+static const char *irreversible(const struct exec_plan *p)
+{
+    for (size_t i = 0; i < p->fa.n; i++) {
+        const struct fa_op *o = &p->fa.ops[i];
+        if (o->kind == FA_OPEN && (o->oflag & (O_CREAT | O_TRUNC | O_EXCL)))
+            return "a file action creates or truncates a file";
+    }
+    return NULL;
+}
+
+/* Closing any descriptor of a file drops every POSIX record lock this
+ * process holds on it, and the journal closes descriptors: with such locks,
+ * stay a spawn.  (OFD and flock locks belong to the open file, not to us.) */
+static int holds_posix_locks(void)
+{
+    int fd = open("/proc/locks", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;               /* no file locking, or no /proc: none */
+    char buf[4096], pid[24];
+    snprintf(pid, sizeof pid, " %d ", (int)getpid());
+    size_t have = 0;
+    int found = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        buf[have] = '\0';
+        char *line = buf, *nl;
+        while ((nl = strchr(line, '\n')) != NULL) {
+            *nl = '\0';
+            if (strstr(line, "POSIX") != NULL && strstr(line, pid) != NULL)
+                found = 1;
+            line = nl + 1;
+        }
+        have = strlen(line);
+        memmove(buf, line, have);
+        if (have == sizeof buf - 1)
+            have = 0;           /* an absurd line: drop it */
+    }
+    close(fd);
+    return found;
+}
+
+/* An interval timer survives execve; a spawned child has none. */
+static int timer_armed(void)
+{
+    static const int which[] = { ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF };
+    for (size_t i = 0; i < sizeof which / sizeof *which; i++) {
+        struct itimerval t;
+        if (getitimer(which[i], &t) == 0 &&
+            (t.it_value.tv_sec != 0 || t.it_value.tv_usec != 0))
+            return 1;
+    }
+    return 0;
 }
 
 /* The pipe rule.  skc reads clang's stdout and stderr through pipes and
@@ -133,7 +202,9 @@ static const char *pipe_rule(struct exec_plan *p)
         if (o->kind != FA_DUP2 || (o->fd != 1 && o->fd != 2) || o->src == o->fd)
             continue;
         struct pipe_q q = { o->src, { 0 } };
-        if (touched(&p->fa, i, o->src) || fstat(o->src, &q.st) != 0 ||
+        /* Only when fd 1/2 is still the caller's own at that point. */
+        if (touched(&p->fa, i, o->src) || touched(&p->fa, i, o->fd) ||
+            fcntl(o->fd, F_GETFD) < 0 || fstat(o->src, &q.st) != 0 ||
             !S_ISFIFO(q.st.st_mode))
             continue;
         int r = fdtable_each(is_read_end, &q);
@@ -171,19 +242,43 @@ const char *plan_build(struct exec_plan *p, const struct decision *d,
     p->envp = envp;
     p->env_chdir = d->via_env ? d->env.chdir : NULL;
 
+    p->fd_base = 10;
+    for (size_t i = 0; i < fa->n; i++) {
+        const struct fa_op *o = &fa->ops[i];
+        int hi = o->fd > o->src ? o->fd : o->src;
+        if (o->kind != FA_CLOSEFROM && hi >= p->fd_base)
+            p->fd_base = hi + 1;
+    }
+
     const char *why = read_attr(p, attr);
     if (why == NULL)
-        why = final_dir(p);
+        why = irreversible(p);
+    if (why == NULL && (p->attr_flags & POSIX_SPAWN_SETPGROUP)) {
+        /* Undo must be able to rejoin our group. */
+        pid_t g = getpgrp();
+        if (g != getpid() && getpgid(g) != g)
+            why = "our process group could not be rejoined";
+    }
+    if (why == NULL && timer_armed())
+        why = "an interval timer would survive the exec";
+    if (why == NULL && holds_posix_locks())
+        why = "the caller holds POSIX record locks";
+    if (why == NULL)
+        why = actions_dir(p);
     if (why == NULL && d->via_env) {
-        /* env itself must be there, or the spawn fails as it would. */
+        /* env itself must be there, where the actions leave the child, or
+         * the spawn fails as it would. */
         char envpath[PATH_MAX];
-        if (resolve_program(AT_FDCWD, prog, use_path, getenv("PATH"),
+        if (resolve_program(p->dirfd, prog, use_path, getenv("PATH"),
                             envpath, sizeof envpath) != 0)
             why = "env not found";
         else if ((p->env_owned = build_env(&d->env, envp)) == NULL)
             why = "out of memory";
         else
             p->envp = p->env_owned;
+        if (why == NULL && p->env_chdir != NULL &&
+            step_dir(&p->dirfd, p->env_chdir, p->fd_base) != 0)
+            why = "env -C directory cannot be opened";
     }
     if (why == NULL) {
         /* posix_spawnp searches the caller's PATH; env's execvp searches

@@ -25,6 +25,8 @@ struct exec_plan {
     unsigned char *keep_own;    /* per action: dup2 onto 1/2 not replayed */
     const char *env_chdir;      /* env -C DIR, applied after the actions */
     int dirfd;                  /* final cwd (O_PATH), or AT_FDCWD */
+    int fd_base;                /* the shim's own fds live at or above it, */
+                                /* clear of every fd an action names */
     short attr_flags;
     sigset_t sigmask, sigdefault;
     pid_t pgroup;
@@ -47,6 +49,9 @@ const char *plan_build(struct exec_plan *p, const struct decision *d,
                        const char *prog, int use_path,
                        const struct fa_list *fa, const posix_spawnattr_t *attr,
                        char *const argv[], char *const envp[]);
+
+/* fd moved to `base` or above (CLOEXEC); closes fd; -1 on failure. */
+int plan_lift_fd(int fd, int base);
 
 /* Releases what plan_build took (not the borrowed file actions). */
 void plan_free(struct exec_plan *p);

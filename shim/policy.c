@@ -79,9 +79,12 @@ int policy_parse_env(char *const *argv, struct env_wrap *w)
             i++;
             break;
         }
-        if (strcmp(a, "-") == 0) {      /* obsolete spelling of -i */
+        if (strcmp(a, "-") == 0) {
+            /* Obsolete spelling of -i, seen by env only as the first
+             * operand: options end here. */
             w->ignore_env = 1;
-            continue;
+            i++;
+            break;
         }
         if (a[0] != '-')
             break;                      /* first operand: options end */

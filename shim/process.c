@@ -109,3 +109,27 @@ long process_rss_mib(void)
         return -1;
     return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
 }
+
+int process_threads(void)
+{
+    /* open/read only: also called between fork and exec. */
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    /* Field 20; the name (field 2) may hold spaces, so count after ')'. */
+    char *p = strrchr(buf, ')');
+    for (int field = 2; p != NULL && field < 20; field++)
+        p = strchr(p + 1, ' ');
+    if (p == NULL)
+        return -1;
+    int t = 0;
+    for (p++; *p >= '0' && *p <= '9'; p++)
+        t = t * 10 + (*p - '0');
+    return t > 0 ? t : -1;
+}

@@ -27,5 +27,6 @@ static inline int process_active(void)
 const struct settings *process_settings(void);
 const char *process_name(void);         /* the caller's basename, for logs */
 long process_rss_mib(void);             /* resident set in MiB, or -1 */
+int process_threads(void);              /* threads in this process, or -1 */
 
 #endif

@@ -50,8 +50,12 @@ int resolve_program(int dirfd, const char *name, int use_path,
             int e = usable(dirfd, out);
             if (e == 0)
                 return 0;
+            /* execvp goes on to the next directory only for these. */
             if (e == EACCES)
-                err = EACCES;       /* execvp reports EACCES if nothing runs */
+                err = EACCES;       /* reported if nothing else runs */
+            else if (e != ENOENT && e != ESTALE && e != ENOTDIR &&
+                     e != ENODEV && e != ETIMEDOUT)
+                return e;
         }
         if (*end == '\0')
             return err;

@@ -2,6 +2,7 @@
 #include "spawn_path.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "plan.h"
 #include "policy.h"
 #include "process.h"
+#include "stdio_flush.h"
 
 static void explain(const struct settings *s, const char *prog, const char *why)
 {
@@ -28,6 +30,9 @@ void spawn_in_place(const char *prog, int use_path,
 {
     static int warned_timeout;
     int saved_errno = errno;
+    /* posix_spawn is no cancellation point; our waits must not be one. */
+    int cancel;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
     const struct settings *s = process_settings();
 
     struct fa_list list;
@@ -61,20 +66,22 @@ void spawn_in_place(const char *prog, int use_path,
         if (b < 0)
             explain(s, prog, "cannot tell whether the IR is complete");
         else if (!warned_timeout++)
-            log_line("pid %d: a file clang reads was still open for writing "
-                     "after SKCEXEC_WAIT_MS=%ld ms; spawning clang as usual",
-                     (int)getpid(), s->wait_ms);
+            barrier_warn(b, s->wait_ms, "spawning clang as usual");
         plan_free(&plan);
         goto out;
     }
 
+    /* Buffered output would be lost with the process image: write it out
+     * while fds 1 and 2 are still the caller's own. */
+    if (stdio_flush() != 0) {
+        explain(s, prog, "another thread holds stdout or stderr");
+        plan_free(&plan);
+        goto out;
+    }
     if (s->verbose >= 1)
         log_line("pid %d: %s replaced by %s (%s), freeing %ld MiB RSS",
                  (int)getpid(), process_name(), policy_basename(plan.argv[0]),
                  plan.path, process_rss_mib());
-    /* Buffered output would be lost with the process image: write it out
-     * while fds 1 and 2 are still the caller's own. */
-    fflush(NULL);
 
     int err = inplace_exec(&plan);
     if (s->verbose >= 1)
@@ -83,5 +90,6 @@ void spawn_in_place(const char *prog, int use_path,
     plan_free(&plan);
 out:
     actions_free(&list);
+    pthread_setcancelstate(cancel, NULL);
     errno = saved_errno;
 }

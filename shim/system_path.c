@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "real.h"
 #include "resolve.h"
 #include "shell_cmd.h"
+#include "stdio_flush.h"
 
 extern char **environ;
 
@@ -71,9 +73,7 @@ static const char *try(const char *cmd, char *buf, char **words)
     int b = barrier_wait(AT_FDCWD, c.words + c.cmd, s->wait_ms);
     if (b != 0) {
         if (b > 0)
-            log_line("pid %d: a file clang reads was still open for writing "
-                     "after SKCEXEC_WAIT_MS=%ld ms; running system() as usual",
-                     (int)getpid(), s->wait_ms);
+            barrier_warn(b, s->wait_ms, "running system() as usual");
         return "barrier";
     }
     if (s->verbose >= 1)
@@ -83,7 +83,10 @@ static const char *try(const char *cmd, char *buf, char **words)
     char *script = with_exec(cmd, c.cmd_offset);
     if (script == NULL)
         return "out of memory";
-    fflush(NULL);
+    if (stdio_flush() != 0) {
+        free(script);
+        return "another thread holds stdout or stderr";
+    }
     char *argv[] = { "sh", "-c", script, NULL };
     real_execve("/bin/sh", argv, environ);
     free(script);
@@ -96,6 +99,8 @@ static const char *try(const char *cmd, char *buf, char **words)
 void system_in_place(const char *cmd)
 {
     int saved = errno;
+    int cancel;                 /* our waits must not be cancellation points */
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
     size_t len = strlen(cmd);
     char *buf = malloc(len + 1);
     char **words = malloc((WORDS_MAX + 1) * sizeof *words);
@@ -107,5 +112,6 @@ void system_in_place(const char *cmd)
     }
     free(buf);
     free(words);
+    pthread_setcancelstate(cancel, NULL);
     errno = saved;
 }

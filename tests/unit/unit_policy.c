@@ -172,6 +172,12 @@ static void test_env(void)
     char *bad9[] = { "env", "-0", "clang", NULL };
     char *bad10[] = { "env", "--ignore", "clang", NULL };  /* ambiguous prefix */
     char *bad11[] = { "env", "-C", "", "clang", NULL };
+    /* "-" ends the options: "-u" is then the command (env fails on it). */
+    char *e8[] = { "env", "-", "-u", "FOO", "clang", NULL };
+    CHECK(policy_parse_env(e8, &w) == 0 && w.cmd == 2);
+    char *e9[] = { "env", "-u", "A", "-", "B=1", "clang", NULL };
+    CHECK(policy_parse_env(e9, &w) == 0 && w.cmd == 5 && w.ignore_env &&
+          w.n_ops == 2);
     CHECK(policy_parse_env(bad1, &w) != 0);
     CHECK(policy_parse_env(bad2, &w) != 0);
     CHECK(policy_parse_env(bad3, &w) != 0);
