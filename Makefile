@@ -28,7 +28,7 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
 TOOLS    := $(BUILD)/tools/peakrss $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
 
-.PHONY: all test unit bats demo clean
+.PHONY: all test unit bats demo bench-paths clean
 all: $(LIB)
 
 $(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
@@ -69,6 +69,10 @@ test: unit bats
 
 demo: $(LIB) $(FIXTURES) $(TOOLS)
 	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+
+# The memory drop on every path (posix_spawn, fork/vfork + exec, system).
+bench-paths: $(LIB) $(FIXTURES) $(TOOLS)
+	BUILD=$(abspath $(BUILD)) sh tools/bench_paths.sh
 
 clean:
 	rm -rf $(BUILD)

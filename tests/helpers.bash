@@ -44,4 +44,6 @@ reports_of() {
     echo "$n"
 }
 
-with_shim() { LD_PRELOAD="$LIB" "$@"; }
+# SHIM_PRELOAD replaces the preload list, for sanitizer builds whose runtime
+# must come first (make asan).
+with_shim() { LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" "$@"; }

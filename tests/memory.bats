@@ -38,9 +38,22 @@ peak_mib() {
     N=400 M=250
     export FAKECLANG_ALLOC_MB=$M FAKECLANG_HOLD_MS=300
     plain=$(peak_mib skc --hold-mb $N -o out)
-    shim=$(peak_mib env LD_PRELOAD="$LIB" skc --hold-mb $N -o out)
+    shim=$(peak_mib env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" skc --hold-mb $N -o out)
     echo "N=$N M=$M: peak without the shim ${plain} MiB, with ${shim} MiB"
     [ "$plain" -ge $(( N + M - 20 )) ]
     [ "$shim" -lt $(( N + M / 3 )) ]
     [ "$shim" -ge $(( N - 20 )) ]
+}
+
+@test "fork/vfork + exec and system(): peak about max(N, M) with the shim" {
+    N=400 M=250
+    cp "$BUILD/fixtures/exec_caller" "$T/bin/skc"
+    export FAKECLANG_ALLOC_MB=$M FAKECLANG_HOLD_MS=300 SKCEXEC_FORK_WAIT_MS=10000
+    for mode in fork-execvp vfork-execv system; do
+        plain=$(peak_mib skc --via $mode --hold-mb $N -o out)
+        shim=$(peak_mib env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" skc --via $mode --hold-mb $N -o out)
+        echo "$mode N=$N M=$M: peak without the shim ${plain} MiB, with ${shim} MiB"
+        [ "$plain" -ge $(( N + M - 20 )) ]
+        [ "$shim" -lt $(( N + M / 3 )) ]
+    done
 }

@@ -1,6 +1,6 @@
 /* peakrss.c - peak resident memory of a whole process tree.
  *
- * usage: peakrss [-i MS] [-o FILE] -- cmd args...
+ * usage: peakrss [-p] [-i MS] [-o FILE] -- cmd args...
  *
  * Why a tree and not getrusage(): the point of libskcexec is that skc and
  * clang are never resident at the same time, so what matters is the sum
@@ -22,7 +22,6 @@
 
 struct proc {
     int pid, ppid;
-    long rss_pages;
     int state; /* 0 unknown, 1 in our tree, 2 not */
 };
 
@@ -72,6 +71,32 @@ static int in_tree(struct proc *p, int self)
 }
 
 /* One sample: total and largest RSS (bytes) of our descendants. */
+/* -p: proportional set size instead of RSS.  A page shared by k
+ * processes counts 1/k in each, so the sum is the memory really used even
+ * while a forked child still shares its parent's pages (RSS would count
+ * them twice).  Costs a page-table walk per process: sample less often. */
+static int use_pss;
+
+/* Bytes of memory of pid; 0 if it vanished or is a zombie. */
+static double memory_of(int pid, long page)
+{
+    char path[64], buf[4096];
+    if (use_pss) {
+        snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+        if (!read_small(path, buf, sizeof buf))
+            return 0;
+        char *p = strstr(buf, "\nPss:");
+        long kb;
+        return p && sscanf(p + 5, " %ld", &kb) == 1 ? (double)kb * 1024 : 0;
+    }
+    snprintf(path, sizeof path, "/proc/%d/statm", pid);
+    long size, resident;
+    if (!read_small(path, buf, sizeof buf) ||
+        sscanf(buf, "%ld %ld", &size, &resident) != 2)
+        return 0;
+    return (double)resident * (double)page;
+}
+
 static void sample(int self, long page, double *total, double *single)
 {
     nprocs = 0;
@@ -93,17 +118,12 @@ static void sample(int self, long page, double *total, double *single)
         int ppid;
         if (!rp || sscanf(rp + 1, " %*c %d", &ppid) != 1)
             continue;
-        snprintf(path, sizeof path, "/proc/%d/statm", pid);
-        long size, resident = 0;
-        if (!read_small(path, buf, sizeof buf) ||
-            sscanf(buf, "%ld %ld", &size, &resident) != 2)
-            resident = 0; /* vanished or zombie: counts as nothing */
         if (nprocs == cap) {
             cap = cap ? cap * 2 : 256;
             if (!(procs = realloc(procs, cap * sizeof *procs)))
                 abort();
         }
-        procs[nprocs++] = (struct proc){pid, ppid, resident, 0};
+        procs[nprocs++] = (struct proc){pid, ppid, 0};
     }
     closedir(d);
 
@@ -112,7 +132,7 @@ static void sample(int self, long page, double *total, double *single)
     for (size_t i = 0; i < nprocs; i++) {
         if (!in_tree(&procs[i], self))
             continue;
-        double b = (double)procs[i].rss_pages * (double)page;
+        double b = memory_of(procs[i].pid, page);
         sum += b;
         if (b > max)
             max = b;
@@ -125,7 +145,7 @@ static void sample(int self, long page, double *total, double *single)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: peakrss [-i MS] [-o FILE] -- cmd args...\n");
+    fprintf(stderr, "usage: peakrss [-p] [-i MS] [-o FILE] -- cmd args...\n");
     return 2;
 }
 
@@ -133,8 +153,10 @@ int main(int argc, char **argv)
 {
     int interval_ms = 5, opt;
     const char *outfile = NULL;
-    while ((opt = getopt(argc, argv, "+i:o:")) != -1) {
-        if (opt == 'i')
+    while ((opt = getopt(argc, argv, "+pi:o:")) != -1) {
+        if (opt == 'p')
+            use_pss = 1;
+        else if (opt == 'i')
             interval_ms = atoi(optarg);
         else if (opt == 'o')
             outfile = optarg;

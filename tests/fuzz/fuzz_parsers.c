@@ -1,0 +1,263 @@
+/* fuzz_parsers.c - libFuzzer target for the pure code: settings.c, policy.c.
+ *
+ * Input: byte 0 picks a mode: 0 all, 1 settings, 2 name lists, 3 env argv,
+ * 4 policy_decide, 5 --batch (the ASCII digits '0'..'5' map to 0..5, which
+ * keeps seed files readable); byte 1 holds flags, bytes 2-3 the spawn
+ * attribute flags; the rest is a list of strings separated by NUL bytes.
+ * Build and run: tools/fuzz.sh.
+ *
+ * Every string and every argv array is a heap block of its exact size, so
+ * ASan reports a read one byte past a terminator instead of silently reading
+ * the next string.  Beyond memory errors, CHECK aborts on a broken promise of
+ * settings.h / policy.h, which the sanitizers alone cannot see.
+ */
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "settings.h"
+
+#define CHECK(c)                                                              \
+    do {                                                                      \
+        if (!(c)) {                                                           \
+            fprintf(stderr, "fuzz_parsers.c:%d: CHECK(%s) failed\n",          \
+                    __LINE__, #c);                                            \
+            abort();                                                          \
+        }                                                                     \
+    } while (0)
+
+#define MAX_STRS 200    /* argv entries from one input: well past ENV_OPS_MAX */
+
+/* byte 1 */
+#define F_HAS_ATTR 0x01
+#define F_IDS_DIFFER 0x02
+#define F_ACTIONS_KNOWN 0x04
+/* Byte 2 doubles as a mask: bit i set makes settings value i NULL, the one
+ * case a NUL-separated string cannot express (empty is not unset). */
+
+/* Does p point inside (or at the NUL of) one of argv[lo..hi)?  The shim
+ * applies ops and chdir after the parse returns: they must alias the caller's
+ * argv, never a temporary. */
+static int points_into(char *const *argv, size_t lo, size_t hi, const char *p)
+{
+    for (size_t j = lo; j < hi; j++) {
+        uintptr_t a = (uintptr_t)argv[j], q = (uintptr_t)p;
+        if (q >= a && q <= a + strlen(argv[j]))
+            return 1;
+    }
+    return 0;
+}
+
+static void check_settings(char **s, size_t n, unsigned null_mask)
+{
+    const char *v[6];
+    for (size_t i = 0; i < 6; i++)
+        v[i] = (i < n && !(null_mask >> i & 1)) ? s[i] : NULL;
+    struct settings_env env = { v[0], v[1], v[2], v[3], v[4], v[5] };
+    struct settings st;
+    settings_parse(&st, &env);
+    CHECK(st.disable == 0 || st.disable == 1);
+    CHECK(st.verbose >= 0 && st.verbose <= 2);
+    CHECK(st.wait_ms >= 0 && st.wait_ms <= WAIT_MS_MAX);
+    CHECK(st.fork_wait_ms >= 0 && st.fork_wait_ms <= WAIT_MS_MAX);
+    /* A bad list falls back to the default, so neither list is ever empty. */
+    CHECK(st.callers.n >= 1 && st.targets.n >= 1);
+    const char *end = memchr(st.warn, '\0', sizeof st.warn);
+    CHECK(end != NULL);
+    /* The header promises '\n'-terminated lines.  settings.c cuts the text
+     * when many values are bad; FUZZ_TOLERATE_WARN_CUT lets a long run go on
+     * past that known finding until it is fixed. */
+#ifndef FUZZ_TOLERATE_WARN_CUT
+    CHECK(end == st.warn || end[-1] == '\n');
+#endif
+    /* A value that is not a number must be reported, not silently dropped
+     * (the first warning always fits, so this cannot be a cut). */
+    if (v[0] != NULL && v[0][strspn(v[0], "0123456789")] != '\0')
+        CHECK(strncmp(st.warn, "SKCEXEC_DISABLE=", 16) == 0);
+}
+
+static void check_name_list(char **s, size_t n)
+{
+    struct name_list l;
+    if (n == 0 || name_list_parse(&l, s[0]) != 0)
+        return;
+    CHECK(l.n >= 1 && l.n <= NAME_LIST_MAX);
+    /* The items, joined by commas, give back the text. */
+    char joined[NAME_LIST_BYTES + 1] = "";
+    for (size_t i = 0; i < l.n; i++) {
+        CHECK(l.item[i] >= l.buf && l.item[i] < l.buf + sizeof l.buf);
+        CHECK(l.item[i][0] != '\0' && !strchr(l.item[i], '/'));
+        CHECK(strlen(joined) + strlen(l.item[i]) + 1 < sizeof joined);
+        strcat(joined, l.item[i]);
+        if (i + 1 < l.n)
+            strcat(joined, ",");
+        CHECK(name_list_match(&l, l.item[i]));
+    }
+    CHECK(strcmp(joined, s[0]) == 0);
+    for (size_t i = 1; i < n; i++) {
+        int m = name_list_match(&l, s[i]);
+        CHECK(m == 0 || m == 1);
+        /* Every match must be explained by an item: equal, or a "-N" item
+         * whose stem is a prefix of the name. */
+        if (m) {
+            int ok = 0;
+            for (size_t k = 0; k < l.n && !ok; k++) {
+                size_t el = strlen(l.item[k]);
+                ok = strcmp(l.item[k], s[i]) == 0 ||
+                     (el >= 2 && !strcmp(l.item[k] + el - 2, "-N") &&
+                      !strncmp(l.item[k], s[i], el - 1));
+            }
+            CHECK(ok);
+        }
+        const char *arg0 = i + 1 < n ? s[i + 1] : NULL;
+        const char *who = policy_caller_name(s[i], arg0, &l);
+        CHECK(who == NULL || who == s[i] || who == arg0);
+        if (who != NULL)
+            CHECK(name_list_match(&l, who));
+    }
+}
+
+static void check_env_wrap(char *const *argv, size_t argc, const struct env_wrap *w)
+{
+    CHECK(w->cmd >= 1 && w->cmd < argc && argv[w->cmd] != NULL);
+    CHECK(w->n_ops <= ENV_OPS_MAX);
+    for (size_t i = 0; i < w->n_ops; i++) {
+        const char *a = w->op[i].arg;
+        CHECK(points_into(argv, 1, w->cmd, a));
+        CHECK(*a != '\0');
+        if (w->op[i].kind == 'u')
+            CHECK(strchr(a, '=') == NULL);
+        else
+            CHECK(w->op[i].kind == 's' && a[0] != '=' && strchr(a, '=') != NULL);
+    }
+    if (w->chdir != NULL)
+        CHECK(*w->chdir != '\0' && points_into(argv, 1, w->cmd, w->chdir));
+}
+
+static void check_env(char **s, size_t n)
+{
+    char **argv = malloc((n + 2) * sizeof *argv);
+    argv[0] = "env";
+    memcpy(argv + 1, s, n * sizeof *s);
+    argv[n + 1] = NULL;
+    struct env_wrap w;
+    if (policy_parse_env(argv, &w) == 0)
+        check_env_wrap(argv, n + 1, &w);
+    free(argv);
+}
+
+static void check_decide(char **s, size_t n, const unsigned char *hdr,
+                         const struct name_list *targets)
+{
+    /* prog is s[0], argv is the rest: "env\0env\0-C\0d\0clang++..." wraps. */
+    size_t argc = n > 0 ? n - 1 : 0;
+    char **argv = malloc((argc + 1) * sizeof *argv);
+    if (argc > 0)
+        memcpy(argv, s + 1, argc * sizeof *s);
+    argv[argc] = NULL;
+    struct spawn_view v = {
+        .prog = n > 0 ? s[0] : NULL,
+        .argv = argv,
+        .has_attr = hdr[1] & F_HAS_ATTR,
+        .attr_flags = (short)(hdr[2] | hdr[3] << 8),
+        .ids_differ = !!(hdr[1] & F_IDS_DIFFER),
+        .actions_known = !!(hdr[1] & F_ACTIONS_KNOWN),
+    };
+    struct decision d;
+    policy_decide(&v, targets, &d);
+    CHECK(d.why != NULL);
+    if (d.act) {
+        /* Acting ends the caller: every reason to stay must have been seen. */
+        CHECK(d.cmd < argc && argv[d.cmd] != NULL);
+        CHECK(v.actions_known);
+        CHECK(!v.has_attr || !(v.attr_flags & POSIX_SPAWN_SETSID));
+        CHECK(!v.has_attr || !(v.attr_flags & POSIX_SPAWN_RESETIDS) || !v.ids_differ);
+        if (d.via_env) {
+            CHECK(strcmp(policy_basename(v.prog), "env") == 0);
+            CHECK(d.cmd == d.env.cmd);
+            check_env_wrap(argv, argc, &d.env);
+            CHECK(name_list_match(targets, policy_basename(argv[d.cmd])));
+        } else {
+            CHECK(d.cmd == 0 && name_list_match(targets, policy_basename(v.prog)));
+        }
+        int ir = 0;
+        for (size_t i = d.cmd + 1; i < argc; i++) {
+            if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+                i++;            /* the output, which may be named anything */
+                continue;
+            }
+            size_t l = strlen(argv[i]);
+            ir |= l >= 3 && (!strcmp(argv[i] + l - 3, ".ll") ||
+                             !strcmp(argv[i] + l - 3, ".bc"));
+            CHECK(strcmp(argv[i], "-c") && strcmp(argv[i], "-S") &&
+                  strcmp(argv[i], "-E"));
+        }
+        CHECK(ir);
+    }
+    free(argv);
+}
+
+static void check_batch(char **s, size_t n)
+{
+    char **argv = malloc((n + 2) * sizeof *argv);
+    argv[0] = "skc";
+    memcpy(argv + 1, s, n * sizeof *s);
+    argv[n + 1] = NULL;
+    int b = policy_has_batch(argv);
+    CHECK(b == 0 || b == 1);
+    if (b) {
+        int seen = 0;
+        for (size_t i = 1; i <= n && strcmp(argv[i], "--"); i++)
+            seen |= strncmp(argv[i], "--batch", 7) == 0;
+        CHECK(seen);
+    }
+    free(argv);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct name_list default_targets;
+    if (default_targets.n == 0)
+        CHECK(name_list_parse(&default_targets, TARGETS_DEFAULT) == 0);
+    if (size < 4)
+        return 0;
+    const unsigned char *hdr = data;
+    char *s[MAX_STRS];
+    size_t n = 0;
+    const uint8_t *p = data + 4, *end = data + size;
+    while (p < end && n < MAX_STRS) {
+        const uint8_t *z = memchr(p, '\0', (size_t)(end - p));
+        size_t len = z ? (size_t)(z - p) : (size_t)(end - p);
+        s[n] = malloc(len + 1);
+        memcpy(s[n], p, len);
+        s[n++][len] = '\0';
+        p += len + 1;
+    }
+
+    unsigned mode = hdr[0] % 6;
+    struct settings st;
+    const struct name_list *targets = &default_targets;
+    if (mode == 0) {
+        /* Let the fuzzer also steer SKCEXEC_TARGETS into policy_decide. */
+        struct settings_env env = { .targets = n > 3 ? s[3] : NULL };
+        settings_parse(&st, &env);
+        targets = &st.targets;
+    }
+    if (mode == 0 || mode == 1)
+        check_settings(s, n, hdr[2]);
+    if (mode == 0 || mode == 2)
+        check_name_list(s, n);
+    if (mode == 0 || mode == 3)
+        check_env(s, n);
+    if (mode == 0 || mode == 4)
+        check_decide(s, n, hdr, targets);
+    if (mode == 0 || mode == 5)
+        check_batch(s, n);
+
+    for (size_t i = 0; i < n; i++)
+        free(s[i]);
+    return 0;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bats
+# 100 threads x 100 starts of `true` by fork+exec, vfork+exec, posix_spawn
+# and system(), while two threads hammer malloc/free and one writes files:
+# in a process that is not a caller and in one that is (every fork then
+# goes through the handover, every spawn through the decision).  All must
+# complete, without deadlock, and leave the fd table as it was.
+
+load helpers
+
+setup() {
+    setup_fixtures
+    export TMPDIR="$T/tmp"
+    mkdir -p "$TMPDIR"
+    cp "$BUILD/fixtures/stress_spawn" "$T/bin/stress"     # not a caller
+    cp "$BUILD/fixtures/stress_spawn" "$T/bin/skc"        # a caller
+}
+
+stress() {   # $1: program name; the rest: stress_spawn arguments
+    run with_shim "$@" --timeout 600
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"failures=0 fd_leaks=0"* ]]
+}
+
+@test "non-caller: 100 threads x 100 fork+exec" { stress stress --mode fork; }
+@test "caller: 100 threads x 100 fork+exec (handover)" { stress skc --mode fork; }
+@test "non-caller: 100 threads x 100 vfork+exec" { stress stress --mode vfork; }
+@test "caller: 100 threads x 100 vfork+exec" { stress skc --mode vfork; }
+@test "non-caller: 100 threads x 100 mixed fork/vfork/spawn/system" {
+    stress stress --mode mixed
+}
+@test "caller: 100 threads x 100 mixed fork/vfork/spawn/system" {
+    stress skc --mode mixed
+}
