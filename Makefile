@@ -24,7 +24,9 @@ PURE_SRC := shim/policy.c shim/settings.c shim/shell_cmd.c
 
 FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
-            $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn
+            $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
+            $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases
+FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/peakrss $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
 
@@ -47,6 +49,10 @@ $(BUILD)/fixtures/skargo: tests/fixtures/fake_skargo.c tests/fixtures/popen.c te
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/fake_skargo.c tests/fixtures/popen.c
 
+$(BUILD)/fixtures/%.so: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
@@ -62,7 +68,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(PURE_SRC) $(SHIM_HDR)
 unit: $(UNITS)
 	@for u in $(UNITS); do $$u || exit 1; done
 
-bats: $(LIB) $(FIXTURES) $(TOOLS)
+bats: $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
 	BUILD=$(abspath $(BUILD)) bats --tap --print-output-on-failure tests
 
 test: unit bats

@@ -139,3 +139,35 @@ PUBLIC int posix_spawn_file_actions_addtcsetpgrp_np(
     return r;
 }
 #endif
+
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 39)
+/* glibc 2.39's pidfd_spawn[p]: posix_spawn that hands back a pidfd.  Only
+ * built against a libc that has them, so the library still loads on older
+ * ones (tools/exports.sh exports only what the build's libc defines). */
+typedef int (*pidfd_spawn_fn)(int *, const char *,
+                              const posix_spawn_file_actions_t *,
+                              const posix_spawnattr_t *, char *const[],
+                              char *const[]);
+
+PUBLIC int pidfd_spawn(int *pidfd, const char *path,
+                       const posix_spawn_file_actions_t *fa,
+                       const posix_spawnattr_t *attr, char *const argv[],
+                       char *const envp[])
+{
+    pidfd_spawn_fn real = REAL(pidfd_spawn_fn, pidfd_spawn);
+    if (process_active())
+        spawn_in_place(path, 0, fa, attr, argv, envp);
+    return real ? real(pidfd, path, fa, attr, argv, envp) : ENOSYS;
+}
+
+PUBLIC int pidfd_spawnp(int *pidfd, const char *file,
+                        const posix_spawn_file_actions_t *fa,
+                        const posix_spawnattr_t *attr, char *const argv[],
+                        char *const envp[])
+{
+    pidfd_spawn_fn real = REAL(pidfd_spawn_fn, pidfd_spawnp);
+    if (process_active())
+        spawn_in_place(file, 1, fa, attr, argv, envp);
+    return real ? real(pidfd, file, fa, attr, argv, envp) : ENOSYS;
+}
+#endif

@@ -25,6 +25,8 @@ _Atomic(void *) real_slot_execveat;
 _Atomic(void *) real_slot_fork;
 _Atomic(void *) real_slot_vfork;
 _Atomic(void *) real_slot_system;
+_Atomic(void *) real_slot_pidfd_spawn;
+_Atomic(void *) real_slot_pidfd_spawnp;
 
 void *real_lookup(_Atomic(void *) *slot, const char *name)
 {

@@ -51,6 +51,8 @@ extern _Atomic(void *) real_slot_execveat;
 extern _Atomic(void *) real_slot_fork;
 extern _Atomic(void *) real_slot_vfork;   /* read by vfork_<arch>.S */
 extern _Atomic(void *) real_slot_system;
+extern _Atomic(void *) real_slot_pidfd_spawn;
+extern _Atomic(void *) real_slot_pidfd_spawnp;
 
 /* Resolve what must be known before any call (vfork cannot resolve lazily:
  * its trampoline has no C frame).  Called by the constructor. */

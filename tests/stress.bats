@@ -15,20 +15,20 @@ setup() {
     cp "$BUILD/fixtures/stress_spawn" "$T/bin/skc"        # a caller
 }
 
-stress() {   # $1: program name; the rest: stress_spawn arguments
+run_stress() {   # $1: program name; the rest: stress_spawn arguments
     run with_shim "$@" --timeout 600
     echo "$output"
     [ "$status" -eq 0 ]
     [[ "$output" == *"failures=0 fd_leaks=0"* ]]
 }
 
-@test "non-caller: 100 threads x 100 fork+exec" { stress stress --mode fork; }
-@test "caller: 100 threads x 100 fork+exec (handover)" { stress skc --mode fork; }
-@test "non-caller: 100 threads x 100 vfork+exec" { stress stress --mode vfork; }
-@test "caller: 100 threads x 100 vfork+exec" { stress skc --mode vfork; }
+@test "non-caller: 100 threads x 100 fork+exec" { run_stress stress --mode fork; }
+@test "caller: 100 threads x 100 fork+exec (handover)" { run_stress skc --mode fork; }
+@test "non-caller: 100 threads x 100 vfork+exec" { run_stress stress --mode vfork; }
+@test "caller: 100 threads x 100 vfork+exec" { run_stress skc --mode vfork; }
 @test "non-caller: 100 threads x 100 mixed fork/vfork/spawn/system" {
-    stress stress --mode mixed
+    run_stress stress --mode mixed
 }
 @test "caller: 100 threads x 100 mixed fork/vfork/spawn/system" {
-    stress skc --mode mixed
+    run_stress skc --mode mixed
 }
