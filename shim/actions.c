@@ -161,7 +161,7 @@ int actions_snapshot(fa_key fa, struct fa_list *out)
     }
     unlock();
     out->ops = ops;
-    out->n = n;
+    out->n = ops != NULL ? n : 0;
     if (!ok) {
         free_ops(out);
         return -1;

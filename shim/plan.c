@@ -179,15 +179,23 @@ struct pipe_q {
     struct stat st;
 };
 
+/* fn for fdtable_each: 1 if fd is the read end of q's pipe, 2 if fd cannot
+ * be inspected (then we cannot know, and stay a spawn). */
 static int is_read_end(int fd, void *ctx)
 {
     const struct pipe_q *q = ctx;
     struct stat st;
-    if (fd == q->src || fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode) ||
-        st.st_dev != q->st.st_dev || st.st_ino != q->st.st_ino)
+    if (fd == q->src)
+        return 0;
+    if (fstat(fd, &st) != 0)
+        return 2;
+    if (!S_ISFIFO(st.st_mode) || st.st_dev != q->st.st_dev ||
+        st.st_ino != q->st.st_ino)
         return 0;
     int fl = fcntl(fd, F_GETFL);
-    return fl >= 0 && (fl & O_ACCMODE) == O_RDONLY;
+    if (fl < 0)
+        return 2;
+    return (fl & O_ACCMODE) == O_RDONLY;
 }
 
 static const char *pipe_rule(struct exec_plan *p)
@@ -203,14 +211,23 @@ static const char *pipe_rule(struct exec_plan *p)
             continue;
         struct pipe_q q = { o->src, { 0 } };
         /* Only when fd 1/2 is still the caller's own at that point. */
-        if (touched(&p->fa, i, o->src) || touched(&p->fa, i, o->fd) ||
-            fcntl(o->fd, F_GETFD) < 0 || fstat(o->src, &q.st) != 0 ||
-            !S_ISFIFO(q.st.st_mode))
+        if (touched(&p->fa, i, o->src) || touched(&p->fa, i, o->fd))
+            continue;
+        if (fcntl(o->fd, F_GETFD) < 0) {
+            if (errno != EBADF)
+                return "cannot inspect a file action's descriptor";
+            continue;           /* closed in the caller: replay the dup2 */
+        }
+        /* A pipe replayed onto clang's stdout/stderr with its read end gone
+         * would kill clang with SIGPIPE: if we cannot tell, stay a spawn. */
+        if (fstat(o->src, &q.st) != 0)
+            return "cannot inspect a file action's descriptor";
+        if (!S_ISFIFO(q.st.st_mode))
             continue;
         int r = fdtable_each(is_read_end, &q);
-        if (r < 0)
-            return "/proc/self/fd cannot be read";
-        p->keep_own[i] = r > 0;
+        if (r < 0 || r == 2)
+            return "cannot inspect this process's descriptors";
+        p->keep_own[i] = r == 1;
     }
     return NULL;
 }

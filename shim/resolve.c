@@ -33,7 +33,6 @@ int resolve_program(int dirfd, const char *name, int use_path,
     }
     if (search == NULL)
         search = "/bin:/usr/bin";
-    int err = ENOENT;
     for (const char *p = search;; p++) {
         const char *end = strchrnul(p, ':');
         size_t dlen = (size_t)(end - p);
@@ -50,15 +49,17 @@ int resolve_program(int dirfd, const char *name, int use_path,
             int e = usable(dirfd, out);
             if (e == 0)
                 return 0;
-            /* execvp goes on to the next directory only for these. */
-            if (e == EACCES)
-                err = EACCES;       /* reported if nothing else runs */
-            else if (e != ENOENT && e != ESTALE && e != ENOTDIR &&
-                     e != ENODEV && e != ETIMEDOUT)
+            /* Nothing there: execvp goes on to the next directory too.
+             * Anything else (a file we may not run, ELOOP, ...): execvp
+             * might go on or stop, and its own execve might even succeed
+             * where our check failed, so we do not guess: the caller stays
+             * a spawn and libc decides. */
+            if (e != ENOENT && e != ENOTDIR && e != ESTALE && e != ENODEV &&
+                e != ETIMEDOUT)
                 return e;
         }
         if (*end == '\0')
-            return err;
+            return ENOENT;
         p = end;
     }
 }
