@@ -7,9 +7,6 @@
 static void add_warning(struct settings *s, const char *var, const char *val,
                         const char *why, const char *dflt)
 {
-    size_t used = strlen(s->warn);
-    if (used >= sizeof s->warn - 1)
-        return;
     /* Show at most 40 bytes of the bad value: it may be huge or binary. */
     char shown[41];
     size_t i, k = 0;
@@ -18,9 +15,13 @@ static void add_warning(struct settings *s, const char *var, const char *val,
         shown[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
     }
     shown[k] = '\0';
-    snprintf(s->warn + used, sizeof s->warn - used,
-             "%s=\"%s%s\" %s; using %s\n", var, shown,
-             val[i] != '\0' ? "..." : "", why, dflt);
+    char line[256];
+    int n = snprintf(line, sizeof line, "%s=\"%s%s\" %s; using %s\n", var,
+                     shown, val[i] != '\0' ? "..." : "", why, dflt);
+    /* Whole lines only (warn is sized for all six at their longest). */
+    size_t used = strlen(s->warn);
+    if (n > 0 && (size_t)n < sizeof line && used + (size_t)n < sizeof s->warn)
+        memcpy(s->warn + used, line, (size_t)n + 1);
 }
 
 int name_list_parse(struct name_list *l, const char *text)

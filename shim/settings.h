@@ -32,7 +32,7 @@ struct settings {
     long fork_wait_ms;          /* SKCEXEC_FORK_WAIT_MS: wait for a child's exec */
     struct name_list callers;   /* SKCEXEC_CALLERS, default "skc" */
     struct name_list targets;   /* SKCEXEC_TARGETS, default clang family */
-    char warn[512];             /* warnings, one line each, '\n'-terminated */
+    char warn[1024];            /* warnings, one line each, '\n'-terminated */
 };
 
 #define CALLERS_DEFAULT "skc"

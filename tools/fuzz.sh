@@ -1,6 +1,6 @@
 #!/bin/sh
 # tools/fuzz.sh [RUNS [LIBFUZZER_ARGS...]] - fuzz the pure parsers
-# (tests/fuzz/fuzz_parsers.c) for RUNS executions (default 200000, sized for
+# (tests/fuzz/fuzz_parsers.c: settings, policy, shell_cmd) for RUNS executions (default 200000, sized for
 # CI), then print one line: "fuzz: N executions, C crashes".  Exits non-zero
 # on a crash; the input is kept in build/fuzz/artifacts/.
 # Environment: CC (default clang-14, else clang), FUZZ_CFLAGS (extra flags),
@@ -25,7 +25,8 @@ mkdir -p "$out" || exit 1
 # shellcheck disable=SC2086 # FUZZ_CFLAGS is a list of flags
 "$CC" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ishim ${FUZZ_CFLAGS:-} \
-    -o "$bin" tests/fuzz/fuzz_parsers.c shim/settings.c shim/policy.c || {
+    -o "$bin" tests/fuzz/fuzz_parsers.c shim/settings.c shim/policy.c \
+    shim/shell_cmd.c || {
     echo "fuzz: build failed"
     exit 1
 }
