@@ -88,6 +88,7 @@ LIB=$(realpath "$LIB")
 OUT=${PEER_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/peer-test.XXXXXX")}
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
+rm -rf "$OUT"/python.* "$OUT"/glib.* "$OUT"/report.txt "$OUT"/verdicts
 
 # --- packages ----------------------------------------------------------------
 
@@ -192,10 +193,13 @@ glib_one() {
     local -a cmd
     read -ra cmd <<<"$exec_line"
     tmp=$(mktemp -d)
+    local t0=$EPOCHREALTIME
     (cd "$tmp" && run_mode "$PEER_MODE" "$name,$GLIB_HELPERS" \
         timeout 300 "${cmd[@]}" </dev/null >"$PEER_DIR/$name.tap" \
         2>"$PEER_DIR/$name.err") || rc=$?
     echo "$rc" >"$PEER_DIR/$name.rc"
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f\n", b - a }' \
+        >"$PEER_DIR/$name.time"
     rm -rf "$tmp"
 }
 

@@ -1,0 +1,280 @@
+/* fault.c - fault injection for the test build of libskcexec (make faults).
+ *
+ * Linked in with -Wl,--wrap=NAME for every libc call the shim makes, so the
+ * shim's sources stay as they are.  SKCEXEC_FAULT=POINT:N makes the N-th
+ * call (1-based, counted per process) at POINT fail with a plausible errno;
+ * SKCEXEC_FAULT_LOG=FILE gets one line "POINT N" when it fires, so a driver
+ * can raise N until a run no longer reaches it.  Async-signal-safe (it runs
+ * between fork and exec too): getenv, counters, open/write/close only.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define POINTS(X)                                                             \
+    X(open) X(openat) X(read) X(getdents) X(fstat) X(fstatat) X(faccessat)    \
+    X(fcntl) X(dup2) X(chdir) X(fchdir) X(socketpair) X(sendmsg) X(send)      \
+    X(recvmsg) X(poll) X(readlink) X(execve) X(alloc)
+
+enum {
+#define ENUM(p) P_##p,
+    POINTS(ENUM)
+#undef ENUM
+    P_COUNT
+};
+static const char *const names[] = {
+#define NAME(p) #p,
+    POINTS(NAME)
+#undef NAME
+};
+static unsigned calls[P_COUNT];
+
+int __real_open(const char *, int, ...);
+
+static void note(const char *point, unsigned n)
+{
+    const char *log = getenv("SKCEXEC_FAULT_LOG");
+    if (log == NULL)
+        return;
+    int fd = __real_open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    char line[64];
+    size_t k = strlen(point);
+    memcpy(line, point, k);
+    line[k++] = ' ';
+    char digits[12];
+    int d = 0;
+    do
+        digits[d++] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    while (d > 0)
+        line[k++] = digits[--d];
+    line[k++] = '\n';
+    if (write(fd, line, k) < 0)
+        (void)0;
+    close(fd);
+}
+
+extern int process_is_active;   /* process.c: is this process a caller? */
+
+/* Should this call at `p` fail?  Only in callers (the programs they start
+ * load the library too and must not share their faults), unless
+ * SKCEXEC_FAULT_ANY is set (to reach the constructor, which runs first). */
+static int hit(int p, int err)
+{
+    if (!process_is_active && getenv("SKCEXEC_FAULT_ANY") == NULL)
+        return 0;
+    unsigned n = ++calls[p];
+    const char *spec = getenv("SKCEXEC_FAULT");
+    if (spec == NULL)
+        return 0;
+    size_t len = strlen(names[p]);
+    if (strncmp(spec, names[p], len) != 0 || spec[len] != ':')
+        return 0;
+    if ((unsigned)atoi(spec + len + 1) != n)
+        return 0;
+    note(names[p], n);
+    errno = err;
+    return 1;
+}
+
+#define FAIL_IF(p, err, ret)                                                  \
+    do {                                                                      \
+        if (hit(P_##p, err))                                                  \
+            return ret;                                                       \
+    } while (0)
+
+int __wrap_open(const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    FAIL_IF(open, EMFILE, -1);
+    return __real_open(path, flags, mode);
+}
+
+int __real_openat(int, const char *, int, ...);
+int __wrap_openat(int dirfd, const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    if (flags & (O_CREAT | O_TMPFILE)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    FAIL_IF(openat, ENOENT, -1);
+    return __real_openat(dirfd, path, flags, mode);
+}
+
+ssize_t __real_read(int, void *, size_t);
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+    FAIL_IF(read, EIO, -1);
+    return __real_read(fd, buf, n);
+}
+
+long __real_syscall(long, ...);
+long __wrap_syscall(long nr, long a, long b, long c)
+{
+    if (nr == SYS_getdents64)
+        FAIL_IF(getdents, EIO, -1);
+    return __real_syscall(nr, a, b, c);
+}
+
+int __real_fstat(int, struct stat *);
+int __wrap_fstat(int fd, struct stat *st)
+{
+    FAIL_IF(fstat, EIO, -1);
+    return __real_fstat(fd, st);
+}
+
+int __real_fstatat(int, const char *, struct stat *, int);
+int __wrap_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+    FAIL_IF(fstatat, EACCES, -1);
+    return __real_fstatat(dirfd, path, st, flags);
+}
+
+int __real_faccessat(int, const char *, int, int);
+int __wrap_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+    FAIL_IF(faccessat, EACCES, -1);
+    return __real_faccessat(dirfd, path, mode, flags);
+}
+
+int __real_fcntl(int, int, ...);
+int __wrap_fcntl(int fd, int cmd, ...)
+{
+    /* Every fcntl command the shim uses takes an int or nothing; reading
+     * one word when none was passed is harmless on the ABIs we build for. */
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    FAIL_IF(fcntl, EMFILE, -1);
+    return __real_fcntl(fd, cmd, arg);
+}
+
+int __real_dup2(int, int);
+int __wrap_dup2(int a, int b)
+{
+    FAIL_IF(dup2, EMFILE, -1);
+    return __real_dup2(a, b);
+}
+
+int __real_chdir(const char *);
+int __wrap_chdir(const char *path)
+{
+    FAIL_IF(chdir, EACCES, -1);
+    return __real_chdir(path);
+}
+
+int __real_fchdir(int);
+int __wrap_fchdir(int fd)
+{
+    FAIL_IF(fchdir, EACCES, -1);
+    return __real_fchdir(fd);
+}
+
+int __real_socketpair(int, int, int, int *);
+int __wrap_socketpair(int d, int t, int p, int *sv)
+{
+    FAIL_IF(socketpair, EMFILE, -1);
+    return __real_socketpair(d, t, p, sv);
+}
+
+ssize_t __real_sendmsg(int, const struct msghdr *, int);
+ssize_t __wrap_sendmsg(int fd, const struct msghdr *m, int flags)
+{
+    FAIL_IF(sendmsg, ENOBUFS, -1);
+    return __real_sendmsg(fd, m, flags);
+}
+
+ssize_t __real_send(int, const void *, size_t, int);
+ssize_t __wrap_send(int fd, const void *b, size_t n, int flags)
+{
+    FAIL_IF(send, ENOBUFS, -1);
+    return __real_send(fd, b, n, flags);
+}
+
+ssize_t __real_recvmsg(int, struct msghdr *, int);
+ssize_t __wrap_recvmsg(int fd, struct msghdr *m, int flags)
+{
+    FAIL_IF(recvmsg, ENOBUFS, -1);
+    return __real_recvmsg(fd, m, flags);
+}
+
+int __real_poll(struct pollfd *, nfds_t, int);
+int __wrap_poll(struct pollfd *p, nfds_t n, int t)
+{
+    FAIL_IF(poll, ENOMEM, -1);
+    return __real_poll(p, n, t);
+}
+
+ssize_t __real_readlink(const char *, char *, size_t);
+ssize_t __wrap_readlink(const char *path, char *buf, size_t n)
+{
+    FAIL_IF(readlink, EACCES, -1);
+    return __real_readlink(path, buf, n);
+}
+
+/* execve is reached through dlsym(RTLD_NEXT): hand out a checker. */
+static int (*next_execve)(const char *, char *const[], char *const[]);
+static int fault_execve(const char *p, char *const a[], char *const e[])
+{
+    FAIL_IF(execve, E2BIG, -1);
+    return next_execve(p, a, e);
+}
+
+void *__real_dlsym(void *, const char *);
+void *__wrap_dlsym(void *h, const char *name)
+{
+    void *f = __real_dlsym(h, name);
+    if (f != NULL && strcmp(name, "execve") == 0) {
+        next_execve = (int (*)(const char *, char *const[], char *const[]))f;
+        return (void *)fault_execve;
+    }
+    return f;
+}
+
+void *__real_malloc(size_t);
+void *__wrap_malloc(size_t n)
+{
+    FAIL_IF(alloc, ENOMEM, NULL);
+    return __real_malloc(n);
+}
+
+void *__real_calloc(size_t, size_t);
+void *__wrap_calloc(size_t k, size_t n)
+{
+    FAIL_IF(alloc, ENOMEM, NULL);
+    return __real_calloc(k, n);
+}
+
+void *__real_realloc(void *, size_t);
+void *__wrap_realloc(void *p, size_t n)
+{
+    FAIL_IF(alloc, ENOMEM, NULL);
+    return __real_realloc(p, n);
+}
+
+char *__real_strdup(const char *);
+char *__wrap_strdup(const char *s)
+{
+    FAIL_IF(alloc, ENOMEM, NULL);
+    return __real_strdup(s);
+}
