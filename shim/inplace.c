@@ -140,6 +140,21 @@ static void undo(struct journal *j)
     errno = saved;
 }
 
+/* Append fd to a growing array; -1 when out of memory. */
+static int push_fd(int **fds, size_t *n, size_t *cap, int fd)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        int *f = realloc(*fds, c * sizeof *f);
+        if (f == NULL)
+            return -1;
+        *fds = f;
+        *cap = c;
+    }
+    (*fds)[(*n)++] = fd;
+    return 0;
+}
+
 struct closefrom_ctx {
     struct journal *j;
     int low, skip1, skip2;
@@ -152,16 +167,7 @@ static int collect_from(int fd, void *ctx)
     struct closefrom_ctx *c = ctx;
     if (fd < c->low || fd == c->skip1 || fd == c->skip2 || is_copy(c->j, fd))
         return 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        int *f = realloc(c->fds, cap * sizeof *f);
-        if (f == NULL)
-            return -1;
-        c->fds = f;
-        c->cap = cap;
-    }
-    c->fds[c->n++] = fd;
-    return 0;
+    return push_fd(&c->fds, &c->n, &c->cap, fd);
 }
 
 /* closefrom(low), sparing our own descriptors (the saved cwd and the plan's
@@ -245,16 +251,7 @@ static int collect_others(int fd, void *ctx)
     for (size_t i = 0; i < k->p->n_keep; i++)
         if (k->p->keep_fds[i] == fd)
             return 0;
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? 2 * k->cap : 64;
-        int *f = realloc(k->fds, cap * sizeof *f);
-        if (f == NULL)
-            return -1;
-        k->fds = f;
-        k->cap = cap;
-    }
-    k->fds[k->n++] = fd;
-    return 0;
+    return push_fd(&k->fds, &k->n, &k->cap, fd);
 }
 
 /* The handover: the exec must see exactly the child's fds. */

@@ -93,35 +93,36 @@ __attribute__((constructor)) static void process_init(int argc, char **argv,
 const struct settings *process_settings(void) { return &g_settings; }
 const char *process_name(void) { return g_name; }
 
-long process_rss_mib(void)
+/* Read a small /proc file into buf (NUL-terminated); its length, or -1.
+ * open/read only: also called between fork and exec. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
 {
-    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    char buf[128];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
+    ssize_t n = read(fd, buf, size - 1);
     close(fd);
     if (n <= 0)
         return -1;
     buf[n] = '\0';
+    return n;
+}
+
+long process_rss_mib(void)
+{
+    char buf[128];
     unsigned long size, resident;
-    if (sscanf(buf, "%lu %lu", &size, &resident) != 2)
+    if (read_small("/proc/self/statm", buf, sizeof buf) < 0 ||
+        sscanf(buf, "%lu %lu", &size, &resident) != 2)
         return -1;
     return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
 }
 
 int process_threads(void)
 {
-    /* open/read only: also called between fork and exec. */
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
     char buf[1024];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
+    if (read_small("/proc/self/stat", buf, sizeof buf) < 0)
         return -1;
-    buf[n] = '\0';
     /* Field 20; the name (field 2) may hold spaces, so count after ')'. */
     char *p = strrchr(buf, ')');
     for (int field = 2; p != NULL && field < 20; field++)

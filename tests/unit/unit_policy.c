@@ -6,18 +6,7 @@
 #include "policy.h"
 #include "settings.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        if (cond) {                                                           \
-            passed++;                                                         \
-        } else {                                                              \
-            failed++;                                                         \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,  \
-                    #cond);                                                   \
-        }                                                                     \
-    } while (0)
+#include "check.h"
 
 static struct name_list targets;
 

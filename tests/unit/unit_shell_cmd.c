@@ -4,18 +4,7 @@
 
 #include "shell_cmd.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        if (cond) {                                                           \
-            passed++;                                                         \
-        } else {                                                              \
-            failed++;                                                         \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,  \
-                    #cond);                                                   \
-        }                                                                     \
-    } while (0)
+#include "check.h"
 
 static char buf[1024];
 static char *words[17];
