@@ -102,3 +102,6 @@ peer-test: $(LIB)
 
 clean:
 	rm -rf $(BUILD)
+
+# asan, valgrind, lint (see mk/checks.mk)
+include mk/checks.mk

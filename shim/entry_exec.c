@@ -98,8 +98,9 @@ PUBLIC int execvpe(const char *file, char *const argv[], char *const envp[])
 }
 
 /* The execl family: gather the arguments into an array on the stack (as
- * glibc does), then behave as the execv counterpart. */
-#define GATHER(first, argv, ap)                                               \
+ * glibc does), then behave as the execv counterpart.  Declares `argv` and
+ * leaves `ap` started for execle's envp (each caller ends it). */
+#define GATHER(first)                                                         \
     size_t n_ = 0;                                                            \
     va_list ap;                                                               \
     if (may_be_null(first) != NULL) {                                         \
@@ -116,21 +117,21 @@ PUBLIC int execvpe(const char *file, char *const argv[], char *const envp[])
 
 PUBLIC int execl(const char *path, const char *arg, ...)
 {
-    GATHER(arg, argv, ap);
+    GATHER(arg);
     va_end(ap);
     return execve(path, argv, environ);
 }
 
 PUBLIC int execlp(const char *file, const char *arg, ...)
 {
-    GATHER(arg, argv, ap);
+    GATHER(arg);
     va_end(ap);
     return execvp(file, argv);
 }
 
 PUBLIC int execle(const char *path, const char *arg, ...)
 {
-    GATHER(arg, argv, ap);
+    GATHER(arg);
     char *const *envp = va_arg(ap, char *const *);
     va_end(ap);
     return execve(path, argv, envp);

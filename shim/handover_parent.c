@@ -125,7 +125,7 @@ static int receive(int sock, struct offer *o)
         m->path_len > 4096 || m->argc == 0 ||
         m->argv_bytes + m->envp_bytes > HANDOVER_BYTES_MAX)
         return -1;
-    o->numbers = malloc(sizeof(int) * (m->n_fds + 1));
+    o->numbers = calloc(m->n_fds + 1, sizeof(int));
     o->path = malloc(m->path_len);
     o->argv_buf = malloc(m->argv_bytes + 1);
     o->envp_buf = malloc(m->envp_bytes + 1);

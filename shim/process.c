@@ -110,10 +110,12 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 
 long process_rss_mib(void)
 {
-    char buf[128];
-    unsigned long size, resident;
-    if (read_small("/proc/self/statm", buf, sizeof buf) < 0 ||
-        sscanf(buf, "%lu %lu", &size, &resident) != 2)
+    char buf[128], *end;
+    if (read_small("/proc/self/statm", buf, sizeof buf) < 0)
+        return -1;
+    strtoul(buf, &end, 10);                 /* size, then the resident set */
+    unsigned long resident = strtoul(end, &end, 10);
+    if (*end != ' ' && *end != '\n')
         return -1;
     return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
 }

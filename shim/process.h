@@ -20,7 +20,7 @@ extern int process_is_active;
 
 static inline int process_active(void)
 {
-    return __builtin_expect(process_is_active, 0);
+    return __builtin_expect(process_is_active != 0, 0) != 0;
 }
 
 /* Valid once process_active() returned true. */

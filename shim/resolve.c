@@ -39,7 +39,8 @@ int resolve_program(int dirfd, const char *name, int use_path,
         if (dlen + 1 + nlen < outsz) {
             /* An empty element means the current directory: "./name". */
             if (dlen == 0) {
-                memcpy(out, "./", 2);
+                out[0] = '.';
+                out[1] = '/';
                 dlen = 2;
             } else {
                 memcpy(out, p, dlen);

@@ -12,7 +12,7 @@ static void add_warning(struct settings *s, const char *var, const char *val,
     size_t i, k = 0;
     for (i = 0; val[i] != '\0' && k < sizeof shown - 1; i++) {
         unsigned char c = (unsigned char)val[i];
-        shown[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+        shown[k++] = (char)((c >= 0x20 && c < 0x7f) ? c : '?');
     }
     shown[k] = '\0';
     char line[256];

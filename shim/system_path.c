@@ -39,13 +39,10 @@ static const char *search_path(const struct shell_cmd *c)
  * "A=1 clang ..." would. */
 static char *with_exec(const char *cmd, size_t at)
 {
-    size_t len = strlen(cmd);
-    char *s = malloc(len + 6);
-    if (s != NULL) {
-        memcpy(s, cmd, at);
-        memcpy(s + at, "exec ", 5);
-        memcpy(s + at + 5, cmd + at, len - at + 1);
-    }
+    size_t len = strlen(cmd) + 6;
+    char *s = malloc(len);
+    if (s != NULL)
+        snprintf(s, len, "%.*sexec %s", (int)at, cmd, cmd + at);
     return s;
 }
 

@@ -53,7 +53,8 @@ for point in $POINTS; do
                 LD_PRELOAD="$LIB" timeout 60 $(scenario "$sc") >out.txt 2>err.txt
             status=$?
             [ -s fired ] || break                   # never reached: done
-            r=$(ls "$T"/rep/clang++.* 2>/dev/null | head -n 1)
+            r=""
+            for f in "$T"/rep/clang++.*; do [ -e "$f" ] && r=$f; done
             if [ "$status" -ne 0 ] || [ -z "$r" ] ||
                ! grep -q "complete=1" "$r" || [ "$(cat out.txt)" != hi ]; then
                 bad=$((bad + 1))

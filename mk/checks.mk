@@ -1,0 +1,66 @@
+# mk/checks.mk - extra checks, included by the Makefile:
+#   make asan      ASan+UBSan build in $(BUILD)/asan, unit + bats tests on it
+#   make valgrind  the fixtures' active paths under memcheck (tools/check_valgrind.sh)
+#   make lint      cppcheck, clang-tidy, shellcheck
+# tools/check_all.sh runs the three (CI).  Variables are expanded late (=),
+# so this file may be included anywhere in the Makefile; it leaves the
+# default goal alone (saved here, restored at the end).
+
+CHECKS_SAVED_GOAL := $(.DEFAULT_GOAL)
+.PHONY: asan asan-build valgrind lint cppcheck clang-tidy shellcheck
+
+# ---- ASan + UBSan -----------------------------------------------------------
+ASAN_BUILD = $(BUILD)/asan
+# -fno-sanitize=nonnull-attribute: the wrappers and the bad-input fixtures
+# pass NULL where glibc's headers say nonnull, on purpose (see the Makefile's
+# -fno-delete-null-pointer-checks); a real NULL dereference is still an
+# ASan SEGV report.
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-sanitize=nonnull-attribute -fno-omit-frame-pointer -O1 -g
+# Preloaded first: every process under with_shim (bash, sh, make, ...) gets
+# the runtime before the instrumented library.
+ASAN_RT    = $(shell $(CC) -print-file-name=libasan.so)
+# Whole bats files left out under ASan: memory.bats measures peak memory
+# (shadow memory and quarantine distort it), stress.bats starts 10^4
+# processes per test (several minutes when each loads ASan).
+ASAN_SKIP ?= memory stress
+ASAN_BATS ?= $(filter-out $(ASAN_SKIP:%=tests/%.bats),$(sort $(wildcard tests/*.bats)))
+# What the bats target depends on (FIXTURE_LIBS may be undefined), plus
+# the unit tests.
+ASAN_TARGETS = $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(BUILD)/libskcexec.so \
+    $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS) $(UNITS))
+
+# make does not track flags: a tree built with other flags is started over.
+asan-build:
+	@f='$(CFLAGS) $(ASAN_FLAGS)'; \
+	if [ "$$(cat $(ASAN_BUILD)/cflags 2>/dev/null)" != "$$f" ]; then \
+	    rm -rf $(ASAN_BUILD) && mkdir -p $(ASAN_BUILD) && \
+	    echo "$$f" > $(ASAN_BUILD)/cflags; fi
+	$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CFLAGS='$(CFLAGS) $(ASAN_FLAGS)' \
+	    $(ASAN_TARGETS)
+
+# Unit tests with leak detection on (they are instrumented programs, nothing
+# preloaded); then the bats files with the runtime and library preloaded
+# (tools/check_asan.sh: options, test-level skips, report detection).
+asan: asan-build
+	@for u in $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(UNITS)); do \
+	    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=66 \
+	    UBSAN_OPTIONS=halt_on_error=1:exitcode=66:print_stacktrace=1 $$u || exit 1; \
+	done
+	@echo "asan: bats files left out: $(ASAN_SKIP:%=tests/%.bats)"
+	BUILD=$(abspath $(ASAN_BUILD)) ASAN_RT=$(ASAN_RT) bash tools/check_asan.sh $(ASAN_BATS)
+
+# ---- valgrind ---------------------------------------------------------------
+valgrind: $(BUILD)/libskcexec.so $(FIXTURES)
+	BUILD=$(abspath $(BUILD)) bash tools/check_valgrind.sh
+
+# ---- lint -------------------------------------------------------------------
+# tools/check_lint.sh holds the file lists, the flags and, with .clang-tidy
+# and mk/cppcheck.supp, every exclusion and its reason.
+lint:
+	bash tools/check_lint.sh cppcheck clang-tidy shellcheck
+
+cppcheck clang-tidy shellcheck:
+	bash tools/check_lint.sh $@
+
+.DEFAULT_GOAL := $(CHECKS_SAVED_GOAL)

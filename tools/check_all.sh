@@ -1,0 +1,60 @@
+#!/bin/bash
+# check_all.sh - the checks CI runs after `make test`: lint (cppcheck,
+# clang-tidy, shellcheck), asan (ASan+UBSan build, unit + bats tests) and
+# valgrind (the fixtures' active paths under memcheck), in that order.
+# Installs the tools it lacks with apt-get (update first only then).
+# Prints "check: STAGE ok" or "check: STAGE FAILED" per stage (.ci/run
+# counts those lines) and "check: STAGE took N s"; every stage runs even
+# if one before it failed; the exit status is non-zero if any failed.
+#
+# usage: tools/check_all.sh [lint] [asan] [valgrind]     (default: all three)
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+# command -> Debian package
+declare -A need=(
+    [cc]=gcc [make]=make [bats]=bats [cppcheck]=cppcheck
+    [clang-tidy]=clang-tidy [shellcheck]=shellcheck [valgrind]=valgrind
+    [objdump]=binutils [awk]=gawk
+)
+missing=()
+for cmd in "${!need[@]}"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "check: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null || { echo "check: apt-get FAILED"; exit 1; }
+fi
+# gcc's ASan runtime (a dependency of gcc on Debian: libasan8)
+if [ ! -e "$(cc -print-file-name=libasan.so)" ]; then
+    echo "check: no libasan.so for $(cc -dumpversion): asan will fail"
+fi
+
+# Until the Makefile includes mk/checks.mk, read it alongside.
+mk=(make)
+grep -qE '^-?include +mk/checks\.mk' Makefile || mk=(make -f Makefile -f mk/checks.mk)
+jobs=$(nproc)
+
+[ "$#" -gt 0 ] || set -- lint asan valgrind
+failed=0
+for stage in "$@"; do
+    start=$SECONDS
+    echo "=== check: $stage"
+    case $stage in
+    lint)     JOBS=$jobs "${mk[@]}" --no-print-directory lint ;;
+    asan)     "${mk[@]}" --no-print-directory -j"$jobs" asan ;;
+    valgrind) "${mk[@]}" --no-print-directory -j"$jobs" valgrind ;;
+    *)        echo "check: unknown stage $stage"; false ;;
+    esac
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        echo "check: $stage ok"
+    else
+        echo "check: $stage FAILED (status $rc)"
+        failed=$((failed + 1))
+    fi
+    echo "check: $stage took $((SECONDS - start)) s"
+done
+[ "$failed" -eq 0 ]
