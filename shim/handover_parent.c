@@ -161,15 +161,9 @@ static int lift(struct offer *o)
     for (uint32_t i = 0; i < o->m.n_fds; i++)
         if (o->numbers[i] >= base)
             base = o->numbers[i] + 1;
-    for (int i = 0; i < o->n_received; i++) {
-        if (o->fds[i] >= base)
-            continue;
-        int hi = fcntl(o->fds[i], F_DUPFD_CLOEXEC, base);
-        if (hi < 0)
+    for (int i = 0; i < o->n_received; i++)
+        if ((o->fds[i] = plan_lift_fd(o->fds[i], base)) < 0)
             return -1;
-        close(o->fds[i]);
-        o->fds[i] = hi;
-    }
     return 0;
 }
 

@@ -267,6 +267,21 @@ static int keep_only(struct journal *j, const struct exec_plan *p)
     return r == 0 ? 0 : -1;
 }
 
+/* Does signal s need a new disposition before the exec (*h)?  Handlers
+ * do not survive exec anyway; what matters is which signals stay ignored.
+ * A handover copies the child's ignored set (the rest default); SETSIGDEF
+ * defaults the signals of its set and leaves the others. */
+static int child_disposition(const struct exec_plan *p, int s,
+                             void (**h)(int))
+{
+    if (p->has_sigstate) {
+        *h = sigismember(&p->sig_ignored, s) == 1 ? SIG_IGN : SIG_DFL;
+        return 1;
+    }
+    *h = SIG_DFL;
+    return sigismember(&p->sigdefault, s) == 1;
+}
+
 static int apply_attrs(struct journal *j, const struct exec_plan *p)
 {
     short f = p->attr_flags;
@@ -274,11 +289,8 @@ static int apply_attrs(struct journal *j, const struct exec_plan *p)
         j->umask = umask(p->umask);
         j->umask_saved = 1;
     }
-    if (p->has_sigstate) {
-        /* Handlers do not survive exec anyway; what matters is which
-         * signals stay ignored. */
-        struct sigaction act;
-        memset(&act, 0, sizeof act);
+    if (p->has_sigstate || (f & POSIX_SPAWN_SETSIGDEF)) {
+        /* Save every disposition, then set what the child would have. */
         j->sigdef_saved = 1;
         for (int s = 1; s < NSIG; s++) {
             if (s == SIGKILL || s == SIGSTOP)
@@ -287,22 +299,10 @@ static int apply_attrs(struct journal *j, const struct exec_plan *p)
                 j->old_act[s].sa_handler = SIG_DFL;
                 continue;
             }
-            act.sa_handler = sigismember(&p->sig_ignored, s) == 1 ? SIG_IGN
-                                                                  : SIG_DFL;
-            sigaction(s, &act, NULL);
-        }
-    } else if (f & POSIX_SPAWN_SETSIGDEF) {
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        j->sigdef_saved = 1;
-        for (int s = 1; s < NSIG; s++) {
-            if (s == SIGKILL || s == SIGSTOP)
-                continue;
-            if (sigaction(s, NULL, &j->old_act[s]) != 0)
-                j->old_act[s].sa_handler = SIG_DFL;
-            if (sigismember(&p->sigdefault, s) == 1)
-                sigaction(s, &dfl, NULL);
+            struct sigaction act;
+            memset(&act, 0, sizeof act);
+            if (child_disposition(p, s, &act.sa_handler))
+                sigaction(s, &act, NULL);
         }
     }
     if (f & (POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSCHEDPARAM)) {
