@@ -42,7 +42,7 @@ $(BUILD)/exports.map: shim/exports.list tools/exports.sh
 	@mkdir -p $(@D)
 	sh tools/exports.sh shim/exports.list $(LIBC) > $@
 
-$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h
+$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/fake_skc.c tests/fixtures/popen.c
 
@@ -53,6 +53,10 @@ $(BUILD)/fixtures/skargo: tests/fixtures/fake_skargo.c tests/fixtures/popen.c te
 $(BUILD)/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+$(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/exec_caller.c tests/fixtures/popen.c
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)
