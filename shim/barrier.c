@@ -26,13 +26,18 @@ struct writers {
     int more;                   /* the batch is full: walk again for the rest */
 };
 
+/* fn for fdtable_each.  An fd that cannot be inspected (but is still open)
+ * might be the IR's writer: stop with 2, "cannot tell". */
 static int collect_writer(int fd, void *ctx)
 {
     struct writers *w = ctx;
     struct stat st;
     int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY || fstat(fd, &st) != 0 ||
-        !S_ISREG(st.st_mode))
+    if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+        return fl < 0 && errno != EBADF ? 2 : 0;
+    if (fstat(fd, &st) != 0)
+        return errno == EBADF ? 0 : 2;
+    if (!S_ISREG(st.st_mode))
         return 0;
     if (w->skip > 0) {
         w->skip--;
@@ -54,7 +59,8 @@ static int any_writer(int dirfd, char *const *argv)
     int seen = 0;
     for (;;) {
         struct writers w = { .skip = seen };
-        if (fdtable_each(collect_writer, &w) < 0)
+        int r = fdtable_each(collect_writer, &w);
+        if (r < 0 || r == 2)
             return -1;
         for (size_t i = 1; argv[i] != NULL && w.n > 0; i++) {
             struct stat st;

@@ -127,12 +127,18 @@ struct fdset {
     uint32_t n;
 };
 
-/* fn for fdtable_each: the fds an exec would pass on (not CLOEXEC). */
+/* fn for fdtable_each: the fds an exec would pass on (not CLOEXEC).  An fd
+ * whose flags cannot be read stops the offer: left out, the parent would
+ * exec clang without it (a lost stderr), so the child execs itself. */
 static int collect_inherited(int fd, void *ctx)
 {
     struct fdset *s = ctx;
+    if (fd == g_fd)
+        return 0;
     int fl = fcntl(fd, F_GETFD);
-    if (fd == g_fd || fl < 0 || (fl & FD_CLOEXEC))
+    if (fl < 0)
+        return errno == EBADF ? 0 : 1;  /* EBADF: gone, so not inherited */
+    if (fl & FD_CLOEXEC)
         return 0;
     if (s->n == HANDOVER_FDS_MAX)
         return 1;               /* too many to send: no handover */

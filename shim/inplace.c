@@ -75,6 +75,8 @@ static int save_fd(struct journal *j, int fd)
     if (reserve(j) != 0)
         return -1;
     struct fd_save s = { fd, -1, fcntl(fd, F_GETFD) };
+    if (s.flags < 0 && errno != EBADF)
+        return -1;              /* open but unreadable: undo could not tell */
     if (s.flags >= 0) {
         /* CLOEXEC: the copy vanishes by itself if the exec succeeds. */
         s.copy = fcntl(fd, F_DUPFD_CLOEXEC, j->copy_base);
@@ -91,7 +93,9 @@ static int cloexec_fd(struct journal *j, int fd)
     if (journaled(j, fd))
         return 0;
     int fl = fcntl(fd, F_GETFD);
-    if (fl < 0 || (fl & FD_CLOEXEC))
+    if (fl < 0)
+        return errno == EBADF ? 0 : -1;  /* else it might leak into clang */
+    if (fl & FD_CLOEXEC)
         return 0;
     if (reserve(j) != 0)
         return -1;

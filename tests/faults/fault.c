@@ -35,7 +35,18 @@ static const char *const names[] = {
     POINTS(NAME)
 #undef NAME
 };
+/* Calls are counted per process, so the N-th call is the same one in every
+ * run however parent and child interleave: the process the library was
+ * loaded in counts in calls[]; a fork or vfork child counts afresh in
+ * child_calls[] (a vfork child shares our memory, hence two arrays). */
 static unsigned calls[P_COUNT];
+static unsigned child_calls[P_COUNT];
+static pid_t owner_pid, child_pid;
+
+__attribute__((constructor)) static void fault_init(void)
+{
+    owner_pid = getpid();
+}
 
 int __real_open(const char *, int, ...);
 
@@ -68,12 +79,24 @@ extern int process_is_active;   /* process.c: is this process a caller? */
 
 /* Should this call at `p` fail?  Only in callers (the programs they start
  * load the library too and must not share their faults), unless
- * SKCEXEC_FAULT_ANY is set (to reach the constructor, which runs first). */
+ * SKCEXEC_FAULT_ANY is set (to reach the constructor, which runs first).
+ * SKCEXEC_FAULT_IN=parent or =child limits faults to the caller itself or
+ * to its fork/vfork children, so a fault in the child's handover is not
+ * masked by one the parent took first. */
 static int hit(int p, int err)
 {
     if (!process_is_active && getenv("SKCEXEC_FAULT_ANY") == NULL)
         return 0;
-    unsigned n = ++calls[p];
+    pid_t pid = getpid();
+    int in_child = owner_pid != 0 && pid != owner_pid;
+    if (in_child && child_pid != pid) {
+        memset(child_calls, 0, sizeof child_calls);
+        child_pid = pid;
+    }
+    unsigned n = in_child ? ++child_calls[p] : ++calls[p];
+    const char *in = getenv("SKCEXEC_FAULT_IN");
+    if (in != NULL && strcmp(in, in_child ? "child" : "parent") != 0)
+        return 0;
     const char *spec = getenv("SKCEXEC_FAULT");
     if (spec == NULL)
         return 0;
