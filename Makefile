@@ -107,5 +107,23 @@ peer-test: $(LIB)
 clean:
 	rm -rf $(BUILD)
 
+# ---- shipped commands, install, packaging, benchmark -----------------------
+# Paths of an installed copy (GNU conventions; DESTDIR is prepended only when
+# copying, never in a path written into a file).
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+LIBEXECDIR ?= $(PREFIX)/libexec
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/skcexec
+BIN        := $(BUILD)/bin
+
+include mk/profile.mk   # skcexec-profile: the memory profiler
+include mk/wrapper.mk   # skcexec: the wrapper command
+include mk/install.mk   # make install / uninstall / deb, contrib recipes
+include mk/bench.mk     # make bench
+
 # asan, valgrind, lint (see mk/checks.mk)
 include mk/checks.mk

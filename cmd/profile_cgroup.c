@@ -1,0 +1,364 @@
+/* profile_cgroup.c - a memory cgroup of its own for the profiled command.
+ *
+ * Why: sampling /proc misses whatever happens between two samples, while
+ * the kernel's own counter (memory.peak on v2, memory.max_usage_in_bytes on
+ * v1) is the exact high-water mark of everything charged to the group,
+ * which is also what a container's OOM limit compares with.
+ *
+ * Where: the group is created next to where we already are
+ * (/proc/self/cgroup, mapped onto the hierarchy's mount point through
+ * /proc/self/mountinfo), so a limit set by our own container still applies
+ * on top of ours.  On v2 a group with processes cannot enable controllers
+ * for its children (the "no internal processes" rule), so when our own
+ * group does not offer the memory controller to its children, the new
+ * group is made a sibling of ours instead.  v1 has no such rule; when our
+ * own v1 group is not writable the hierarchy's root is tried. */
+#include "profile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Why there is no group, in a few words for the report (vsnprintf: GCC's
+ * truncation check does not second-guess the long paths here). */
+__attribute__((format(printf, 2, 3)))
+static void set_why(struct cgroup *cg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cg->why, sizeof cg->why, fmt, ap);
+    va_end(ap);
+}
+
+/* Reads a small file into BUF (NUL-terminated); -1 if it cannot. */
+static int read_file(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, size - 1);
+    int err = errno;
+    close(fd);
+    if (n < 0) {
+        errno = err;
+        return -1;
+    }
+    buf[n] = '\0';
+    return 0;
+}
+
+/* Writes TEXT to DIR/NAME; 0 or -1 with errno. */
+static int write_at(const char *dir, const char *name, const char *text)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
+    int err = errno;
+    if (close(fd) != 0 && n >= 0)
+        return -1;
+    if (n != (ssize_t)len) {
+        errno = n < 0 ? err : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int exists_at(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return 0;
+    return access(path, F_OK) == 0;
+}
+
+/* Whether WORD is one of the SEP-separated words of LIST. */
+static int has_word(const char *list, const char *word, const char *sep)
+{
+    char copy[1024], *save = NULL;
+    snprintf(copy, sizeof copy, "%s", list);
+    for (char *w = strtok_r(copy, sep, &save); w; w = strtok_r(NULL, sep, &save))
+        if (!strcmp(w, word))
+            return 1;
+    return 0;
+}
+
+/* Mount point and root of the hierarchy: cgroup2 when VERSION is 2, else
+ * the v1 hierarchy with the memory controller. */
+static int find_mount(int version, char *mnt, size_t mnt_size, char *root,
+                      size_t root_size)
+{
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return -1;
+    char line[4096];
+    int found = -1;
+    while (found < 0 && fgets(line, sizeof line, f)) {
+        /* id parent maj:min root mountpoint options [optional...] - type
+         * source superoptions */
+        char r[PATH_MAX], m[PATH_MAX], type[64], super[1024];
+        const char *dash = strstr(line, " - ");
+        if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) != 2 ||
+            sscanf(dash + 3, "%63s %*s %1023s", type, super) != 2)
+            continue;
+        if (version == 2 ? !strcmp(type, "cgroup2")
+                         : !strcmp(type, "cgroup") && has_word(super, "memory", ",")) {
+            snprintf(mnt, mnt_size, "%s", m);
+            snprintf(root, root_size, "%s", r);
+            found = 0;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* Our own cgroup path in the hierarchy: the "0::" line on v2, the line
+ * listing the memory controller on v1. */
+static int own_path(int version, char *path, size_t size)
+{
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    if (!f)
+        return -1;
+    char line[4096];
+    int found = -1;
+    while (found < 0 && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = '\0';
+        if (version == 2 ? !strncmp(line, "0:", 2) && c1[1] == '\0'
+                         : has_word(c1 + 1, "memory", ",")) {
+            snprintf(path, size, "%s", c2 + 1);
+            found = 0;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* The directory of our own group under its mount point. */
+static int own_dir(int version, char *dir, size_t size, char *why, size_t why_size)
+{
+    char mnt[PATH_MAX], root[PATH_MAX], path[PATH_MAX];
+    if (find_mount(version, mnt, sizeof mnt, root, sizeof root) != 0) {
+        snprintf(why, why_size, version == 2 ? "no cgroup2 mount"
+                                             : "no cgroup v1 memory mount");
+        return -1;
+    }
+    if (own_path(version, path, sizeof path) != 0)
+        path[0] = '\0';
+    /* The mount may show only a subtree (root != "/"): keep what lies
+     * under it; a path outside it (another namespace) means the root. */
+    size_t rl = strcmp(root, "/") ? strlen(root) : 0;
+    const char *rel = "";
+    if (!strncmp(path, root, rl) && (path[rl] == '/' || path[rl] == '\0'))
+        rel = path + rl;
+    if (!strcmp(rel, "/"))
+        rel = "";
+    snprintf(dir, size, "%s%s", mnt, rel);
+    return 0;
+}
+
+/* mkdir PARENT/skcexec-profile.PID into cg->dir. */
+static int make_group(struct cgroup *cg, const char *parent)
+{
+    if (snprintf(cg->dir, sizeof cg->dir, "%s/skcexec-profile.%d", parent,
+                 (int)getpid()) >= (int)sizeof cg->dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return mkdir(cg->dir, 0755);
+}
+
+static int create_v2(struct cgroup *cg)
+{
+    char base[PATH_MAX], buf[1024], mnt[PATH_MAX], root[PATH_MAX];
+    if (own_dir(2, base, sizeof base, cg->why, sizeof cg->why) != 0 ||
+        find_mount(2, mnt, sizeof mnt, root, sizeof root) != 0)
+        return -1;
+    char mnt_ctl[PATH_MAX + 32];
+    snprintf(mnt_ctl, sizeof mnt_ctl, "%s/cgroup.controllers", base);
+    if (read_file(mnt_ctl, buf, sizeof buf) != 0 || !has_word(buf, "memory", " \n")) {
+        set_why(cg, "cgroup v2: no memory controller in %s",
+                 base);
+        return -1;
+    }
+    /* Our group first (possible where we are the root); else a sibling;
+     * else a child of the hierarchy's root. */
+    char parent[PATH_MAX];
+    snprintf(parent, sizeof parent, "%s", base);
+    for (int tries = 0; tries < 3; tries++) {
+        char ctl[PATH_MAX + 32];
+        snprintf(ctl, sizeof ctl, "%s/cgroup.subtree_control", parent);
+        if (read_file(ctl, buf, sizeof buf) == 0 && has_word(buf, "memory", " \n")) {
+            if (make_group(cg, parent) != 0) {
+                set_why(cg, "cgroup v2: mkdir %s: %s",
+                         cg->dir, strerror(errno));
+                return -1;
+            }
+            if (!exists_at(cg->dir, "memory.max")) {
+                rmdir(cg->dir);
+                set_why(cg, "cgroup v2: %s has no memory.max",
+                         cg->dir);
+                return -1;
+            }
+            cg->version = 2;
+            cg->has_peak = exists_at(cg->dir, "memory.peak");
+            return 0;
+        }
+        /* Up one level, then the mount point; never above it. */
+        char *slash = strrchr(parent, '/');
+        if (!slash || slash == parent || strlen(parent) <= strlen(mnt))
+            break;
+        if (tries == 0)
+            *slash = '\0';
+        else
+            snprintf(parent, sizeof parent, "%s", mnt);
+    }
+    set_why(cg, "cgroup v2: memory is not enabled for child groups of %s", base);
+    return -1;
+}
+
+static int create_v1(struct cgroup *cg)
+{
+    char base[PATH_MAX], mnt[PATH_MAX], root[PATH_MAX];
+    if (own_dir(1, base, sizeof base, cg->why, sizeof cg->why) != 0 ||
+        find_mount(1, mnt, sizeof mnt, root, sizeof root) != 0)
+        return -1;
+    if (make_group(cg, base) != 0 && (!strcmp(base, mnt) || make_group(cg, mnt) != 0)) {
+        set_why(cg, "cgroup v1: mkdir %s: %s", cg->dir,
+                 strerror(errno));
+        return -1;
+    }
+    cg->version = 1;
+    cg->has_peak = exists_at(cg->dir, "memory.max_usage_in_bytes");
+    return 0;
+}
+
+/* The hard limit, without swap beyond it (like docker --memory=X
+ * --memory-swap=X): otherwise a machine with swap would page instead of
+ * failing the way a 4 GB CI machine does. */
+static int set_limit(struct cgroup *cg, long limit_mib)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld\n", (long long)limit_mib << 20);
+    if (cg->version == 2) {
+        if (write_at(cg->dir, "memory.max", text) != 0) {
+            set_why(cg, "cgroup v2: %s/memory.max: %s",
+                     cg->dir, strerror(errno));
+            return -1;
+        }
+        if (exists_at(cg->dir, "memory.swap.max"))
+            (void)write_at(cg->dir, "memory.swap.max", "0\n");
+        return 0;
+    }
+    if (write_at(cg->dir, "memory.limit_in_bytes", text) != 0) {
+        set_why(cg, "cgroup v1: %s/memory.limit_in_bytes: %s",
+                 cg->dir, strerror(errno));
+        return -1;
+    }
+    /* memsw (memory + swap) exists only with swap accounting on. */
+    if (exists_at(cg->dir, "memory.memsw.limit_in_bytes"))
+        (void)write_at(cg->dir, "memory.memsw.limit_in_bytes", text);
+    return 0;
+}
+
+int cg_create(struct cgroup *cg, long limit_mib)
+{
+    memset(cg, 0, sizeof *cg);
+    /* v2 only when it carries the memory controller: on hybrid machines
+     * the unified hierarchy is mounted but memory stays on v1. */
+    if (create_v2(cg) != 0) {
+        char why2[sizeof cg->why];
+        snprintf(why2, sizeof why2, "%s", cg->why);
+        if (create_v1(cg) != 0) {
+            char why1[sizeof cg->why];
+            snprintf(why1, sizeof why1, "%s", cg->why);
+            set_why(cg, "%.200s; %.200s", why2, why1);
+            cg->version = 0;
+            return -1;
+        }
+    }
+    if (limit_mib > 0 && set_limit(cg, limit_mib) != 0) {
+        char why[sizeof cg->why];
+        snprintf(why, sizeof why, "%s", cg->why);
+        cg_remove(cg);
+        set_why(cg, "%s", why);
+        return -1;
+    }
+    return 0;
+}
+
+int cg_add(struct cgroup *cg, pid_t pid)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%d\n", (int)pid);
+    if (write_at(cg->dir, "cgroup.procs", text) != 0) {
+        set_why(cg, "%s/cgroup.procs: %s", cg->dir,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+long long cg_peak_bytes(const struct cgroup *cg)
+{
+    char path[PATH_MAX + 32], buf[64];
+    if (!cg->version || !cg->has_peak)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s", cg->dir,
+             cg->version == 2 ? "memory.peak" : "memory.max_usage_in_bytes");
+    if (read_file(path, buf, sizeof buf) != 0)
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    return errno || end == buf || v < 0 ? -1 : v;
+}
+
+long cg_oom_kills(const struct cgroup *cg)
+{
+    char path[PATH_MAX + 32], buf[1024];
+    if (!cg->version)
+        return -1;
+    snprintf(path, sizeof path, "%s/%s", cg->dir,
+             cg->version == 2 ? "memory.events" : "memory.oom_control");
+    if (read_file(path, buf, sizeof buf) != 0)
+        return -1;
+    /* "oom_kill N" is a line of both files (v1 since Linux 4.13). */
+    static const char key[] = "oom_kill ";
+    for (char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, key, sizeof key - 1) != 0)
+            continue;
+        char *end;
+        long n = strtol(p + sizeof key - 1, &end, 10);
+        return end == p + sizeof key - 1 ? -1 : n;
+    }
+    return -1;
+}
+
+void cg_remove(struct cgroup *cg)
+{
+    if (!cg->version)
+        return;
+    /* EBUSY for a moment after the last process is reaped. */
+    for (int i = 0; i < 50 && rmdir(cg->dir) != 0 && errno == EBUSY; i++) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    cg->version = 0;
+}

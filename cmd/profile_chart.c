@@ -1,0 +1,152 @@
+/* profile_chart.c - the optional chart of skcexec-profile, drawn by gnuplot.
+ *
+ * The samples of every process are streamed to a temporary file during the
+ * run (which processes are worth a line is known only at the end); here
+ * they are split into one gnuplot data block per chosen series, and a
+ * small script is written next to them and run. */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *chart_find_gnuplot(char *buf, size_t size)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/bin:/bin";
+    while (*path) {
+        size_t len = strcspn(path, ":");
+        /* An empty PATH entry means the current directory. */
+        if ((size_t)snprintf(buf, size, "%.*s%sgnuplot", (int)len,
+                             len ? path : ".", len ? "/" : "") < size &&
+            access(buf, X_OK) == 0)
+            return buf;
+        path += len + (path[len] == ':');
+    }
+    return NULL;
+}
+
+/* TEXT as a gnuplot single-quoted string: only ' itself needs doubling. */
+static void put_quoted(FILE *f, const char *text)
+{
+    fputc('\'', f);
+    for (; *text; text++) {
+        if (*text == '\'')
+            fputc('\'', f);
+        fputc(*text, f);
+    }
+    fputc('\'', f);
+}
+
+/* One data block per series, "t_s MiB" lines, blocks separated by two
+ * blank lines (gnuplot's `index`). */
+static int write_data(const char *data, const char *samples,
+                      const struct chart_series *series, size_t nseries)
+{
+    FILE *out = fopen(data, "we");
+    if (!out)
+        return -1;
+    for (size_t i = 0; i < nseries; i++) {
+        FILE *in = fopen(samples, "re");
+        if (!in) {
+            fclose(out);
+            return -1;
+        }
+        char line[128];
+        int any = 0;
+        while (fgets(line, sizeof line, in)) {
+            /* our own "t_ms id rss_kib" lines */
+            char *p = line;
+            long t = strtol(p, &p, 10), id = strtol(p, &p, 10), kib = strtol(p, &p, 10);
+            if (id == series[i].id) {
+                fprintf(out, "%.3f %.1f\n", (double)t / 1000.0, (double)kib / 1024.0);
+                any = 1;
+            }
+        }
+        if (!any) /* gnuplot rejects an empty block */
+            fprintf(out, "0 0\n");
+        fclose(in);
+        fprintf(out, "\n\n");
+    }
+    return fclose(out);
+}
+
+static int write_script(const char *script, const char *file, const char *data,
+                        const struct chart_series *series, size_t nseries,
+                        const char *title)
+{
+    FILE *f = fopen(script, "we");
+    if (!f)
+        return -1;
+    const char *ext = strrchr(file, '.');
+    if (ext && !strcasecmp(ext, ".svg"))
+        fputs("set terminal svg size 1000,600 noenhanced\n", f);
+    else /* pngcairo draws better; libgd's png is the fallback */
+        fputs("if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+              "    set terminal pngcairo size 1000,600 noenhanced\n"
+              "} else {\n"
+              "    set terminal png size 1000,600 noenhanced\n"
+              "}\n", f);
+    fputs("set output ", f);
+    put_quoted(f, file);
+    fputs("\nset title ", f);
+    put_quoted(f, title);
+    fputs("\nset xlabel 'time (s)'\nset ylabel 'RSS (MiB)'\nset grid\n"
+          "set key left top\nset yrange [0:*]\nplot ", f);
+    for (size_t i = 0; i < nseries; i++) {
+        fprintf(f, "%s", i ? ", \\\n     " : "");
+        put_quoted(f, data);
+        fprintf(f, " index %zu using 1:2 with lines lw %d title ", i,
+                series[i].id < 0 ? 3 : 2);
+        put_quoted(f, series[i].title);
+    }
+    fputs("\n", f);
+    return fclose(f);
+}
+
+/* Runs gnuplot SCRIPT; its stdout goes to our stderr (it has nothing to
+ * say there, and our stdout belongs to the command's output). */
+static int run_gnuplot(const char *gnuplot, const char *script)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        dup2(2, 1);
+        execl(gnuplot, "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int chart_draw(const char *gnuplot, const char *file, const char *samples,
+               const struct chart_series *series, size_t nseries,
+               const char *title)
+{
+    char data[PATH_MAX], script[PATH_MAX];
+    const char *slash = strrchr(samples, '/');
+    int dirlen = slash ? (int)(slash - samples) : 1;
+    const char *dir = slash ? samples : ".";
+    snprintf(data, sizeof data, "%.*s/chart.dat", dirlen, dir);
+    snprintf(script, sizeof script, "%.*s/chart.gp", dirlen, dir);
+    int rc = -1;
+    if (write_data(data, samples, series, nseries) != 0 ||
+        write_script(script, file, data, series, nseries, title) != 0)
+        fprintf(stderr, "skcexec-profile: cannot write the chart's data: %s; no chart\n",
+                strerror(errno));
+    else if (run_gnuplot(gnuplot, script) != 0)
+        fprintf(stderr, "skcexec-profile: gnuplot failed; no chart\n");
+    else
+        rc = 0;
+    unlink(data);
+    unlink(script);
+    return rc;
+}

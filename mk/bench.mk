@@ -1,0 +1,1 @@
+# mk/bench.mk - placeholder, filled in by a later commit.

@@ -1,0 +1,1 @@
+# mk/install.mk - placeholder, filled in by a later commit.

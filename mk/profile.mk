@@ -1,0 +1,21 @@
+# mk/profile.mk - skcexec-profile, the memory profiler (cmd/skcexec-profile.c,
+# cmd/profile_*.c), and its test fixture (tests/fixtures/hog.c).  Included by
+# the Makefile after `all` is defined, so nothing here becomes the default goal.
+
+PROFILE_BIN := $(BIN)/skcexec-profile
+PROFILE_SRC := cmd/skcexec-profile.c cmd/profile_cgroup.c cmd/profile_chart.c
+PROFILE_HDR := cmd/profile.h
+
+$(PROFILE_BIN): $(PROFILE_SRC) $(PROFILE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DVERSION='"$(VERSION)"' -o $@ $(PROFILE_SRC)
+
+# hog: touches N MiB, holds it, optionally with a concurrent or orphaned
+# child (tests/profile.bats).  Built by the generic $(BUILD)/fixtures/% rule.
+PROFILE_FIXTURES := $(BUILD)/fixtures/hog
+
+all: $(PROFILE_BIN)
+bats: $(PROFILE_BIN) $(PROFILE_FIXTURES)
+
+.PHONY: profile
+profile: $(PROFILE_BIN)

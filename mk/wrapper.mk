@@ -1,0 +1,1 @@
+# mk/wrapper.mk - placeholder, filled in by a later commit.

@@ -1,0 +1,269 @@
+#!/usr/bin/env bats
+# skcexec-profile: the memory profiler (cmd/skcexec-profile.c).  The fixture
+# hog (tests/fixtures/hog.c) makes processes of known size; sizes are
+# asserted with a margin, never times.
+
+load helpers
+
+setup() {
+    setup_fixtures
+    PROFILE="$BUILD/bin/skcexec-profile"
+    HOG="$BUILD/fixtures/hog"
+    [ -x "$PROFILE" ] && [ -x "$HOG" ] ||
+        { echo "build $PROFILE and $HOG first (make bats)" >&2; return 1; }
+}
+
+# The value of KEY= in the summary line of the report in file $1.
+field_of() {
+    local line
+    line=$(grep '^skcexec-profile: peak_mib=' "$1") || return 1
+    printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# Whether a memory cgroup can be made here (the same test as memory.bats):
+# v1 with a writable memory hierarchy, or v2 with memory for child groups.
+cgroup_available() {
+    if [ -d /sys/fs/cgroup/memory ] && [ -w /sys/fs/cgroup/memory ]; then
+        return 0
+    fi
+    [ -f /sys/fs/cgroup/cgroup.controllers ] &&
+        grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
+        [ -w /sys/fs/cgroup ]
+}
+
+@test "sampled: 200 MiB + a concurrent 100 MiB child peak at about 300 MiB" {
+    "$PROFILE" --no-cgroup --interval 20 -- "$HOG" -c 100 -m 200 -s 1000 2>prof.log
+    cat prof.log
+    [ "$(field_of prof.log source)" = sampled ]
+    [ "$(field_of prof.log oom_kill)" = "?" ]
+    peak=$(field_of prof.log peak_mib)
+    [ "$peak" -ge 280 ] && [ "$peak" -lt 400 ]
+    grep -q "^peak: $peak MiB (sampled every 20 ms: an estimate" prof.log
+    # both hogs are in the PEAK line, and the total is the summary's
+    grep -Eq "^T\+[0-9]+\.[0-9]s  PEAK  hog [0-9]+ MiB \+ hog [0-9]+ MiB = $peak MiB total$" prof.log
+}
+
+@test "sampled: 200 MiB then 100 MiB one after the other peak at about 200 MiB" {
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    "$PROFILE" --no-cgroup --interval 20 -- \
+        sh -c '"$0" -m 200 -s 500 && "$0" -m 100 -s 500' "$HOG" 2>prof.log
+    cat prof.log
+    peak=$(field_of prof.log peak_mib)
+    [ "$peak" -ge 190 ] && [ "$peak" -lt 260 ]
+    # two hogs, two pids, each with its own maximum
+    [ "$(grep -Ec '^T\+.*  hog\[[0-9]+\]  exited, max 2[01][0-9] MiB$' prof.log)" -eq 1 ]
+    [ "$(grep -Ec '^T\+.*  hog\[[0-9]+\]  exited, max 1[01][0-9] MiB$' prof.log)" -eq 1 ]
+}
+
+@test "the command's exit status passes through, and is in the summary" {
+    run --separate-stderr "$PROFILE" --quiet -- true
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *" status=0 "* ]]
+    run --separate-stderr "$PROFILE" --quiet -- sh -c 'exit 3'
+    [ "$status" -eq 3 ]
+    [[ "$stderr" == *" status=3 "* ]]
+    run --separate-stderr "$PROFILE" --quiet -- sh -c 'kill -9 $$'
+    [ "$status" -eq 137 ]
+    [[ "$stderr" == *" status=137 "* ]]
+}
+
+@test "a command that cannot be found is 127, one that cannot run 126" {
+    run -127 --separate-stderr "$PROFILE" --quiet -- no-such-command-here
+    [ "$status" -eq 127 ]
+    [[ "$stderr" == *"skcexec-profile: no-such-command-here: No such file or directory"* ]]
+    [[ "$stderr" == *" status=127 "* ]]
+    printf 'not a program\n' >notexec
+    chmod 644 notexec
+    run --separate-stderr "$PROFILE" --quiet -- ./notexec
+    [ "$status" -eq 126 ]
+}
+
+@test "bad options: one line on stderr, status 2, the command not run" {
+    for args in "--bogus" "--interval 0" "--interval abc" "--interval" \
+                "--top 0" "--limit -5" "--chart out.jpg" "--csv /nonexistent/dir/x.csv" \
+                "--no-cgroup --limit 100"; do
+        # shellcheck disable=SC2086 # the options are split on purpose
+        run --separate-stderr "$PROFILE" $args -- touch ran
+        echo "args '$args': status $status, stderr: $stderr"
+        [ "$status" -eq 2 ]
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+        [[ "$stderr" == "skcexec-profile: "* ]]
+        [ -z "$output" ]
+        [ ! -e ran ]
+    done
+    run --separate-stderr "$PROFILE"
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "skcexec-profile: no command given (see skcexec-profile --help)" ]
+}
+
+@test "--help and --version" {
+    run "$PROFILE" --version
+    [ "$status" -eq 0 ]
+    [[ "$output" =~ ^skcexec-profile\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+    run "$PROFILE" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"--interval MS"* ]]
+}
+
+@test "the report goes to stderr or --output, never into the command's stdout" {
+    "$PROFILE" -- sh -c 'echo from-cmd' >out 2>err
+    [ "$(cat out)" = from-cmd ]
+    grep -q '^skcexec-profile: peak_mib=' err
+    "$PROFILE" --output prof.log -- sh -c 'echo from-cmd; echo cmd-err >&2' >out 2>err
+    [ "$(cat out)" = from-cmd ]
+    [ "$(cat err)" = cmd-err ]
+    grep -q '^skcexec-profile: peak_mib=' prof.log
+}
+
+@test "time line: one line per event of the biggest processes, then the summary" {
+    "$PROFILE" --interval 20 -- "$HOG" -c 100 -m 200 -s 800 2>prof.log
+    cat prof.log
+    grep -q '^time line (RSS sampled every 20 ms; the 2 biggest processes):$' prof.log
+    # every line is a time line entry or one of the summary lines
+    [ "$(grep -Evc '^(time line |T\+[0-9]+\.[0-9]s  |peak: |skcexec-profile: peak_mib=)' prof.log)" -eq 0 ]
+    [ "$(grep -c '^skcexec-profile: peak_mib=' prof.log)" -eq 1 ]
+    [ "$(grep -c '^peak: ' prof.log)" -eq 1 ]
+    [ "$(grep -c '  PEAK  ' prof.log)" -eq 1 ]
+    [ "$(grep -Ec '^T\+[0-9.]+s  hog\[[0-9]+\]  [0-9]+ MiB  \(started\)$' prof.log)" -eq 2 ]
+    [ "$(grep -c 'exited, max' prof.log)" -eq 2 ]
+    [ "$(grep -c '^T+' prof.log)" -le 40 ]
+    # --quiet: the summary only
+    "$PROFILE" --quiet -- "$HOG" -m 10 2>prof.log
+    [ "$(wc -l <prof.log)" -eq 2 ]
+    ! grep -q '^T+' prof.log
+}
+
+@test "--top limits the processes shown" {
+    "$PROFILE" --top 1 --interval 20 -- "$HOG" -c 50 -m 150 -s 600 2>prof.log
+    cat prof.log
+    [ "$(grep -c '(started)' prof.log)" -eq 1 ]
+    grep -Eq '^T\+.*  hog\[[0-9]+\]  exited, max 1[45][0-9] MiB$' prof.log
+    # the PEAK line names one process and counts the other
+    grep -Eq '  PEAK  hog [0-9]+ MiB \+ 1 other [0-9]+ MiB = [0-9]+ MiB total$' prof.log
+}
+
+@test "--csv: a header, one row per process per sample, a TOTAL row per sample" {
+    "$PROFILE" --quiet --csv s.csv --interval 20 -- "$HOG" -m 200 -s 500 2>prof.log
+    [ "$(head -n 1 s.csv)" = "t_ms,pid,comm,rss_kib" ]
+    [ "$(tail -n +2 s.csv | grep -Evc '^[0-9]+,[0-9]+,[^,]+,[0-9]+$')" -eq 0 ]
+    totals=$(grep -c '^[0-9]*,0,TOTAL,' s.csv)
+    [ "$totals" -ge 5 ]
+    # one sample's rows add up to its TOTAL row, and the hog's peak is there
+    awk -F, 'NR > 1 && $3 != "TOTAL" { sum[$1] += $4 }
+             $3 == "TOTAL" && sum[$1] != $4 { bad = 1 }
+             $3 == "hog" && $4 > max { max = $4 }
+             END { exit bad || max < 190 * 1024 }' s.csv
+    # only the command's processes: none of ours or our parents'
+    [ "$(cut -d, -f3 s.csv | tail -n +2 | sort -u | tr '\n' ' ')" = "TOTAL hog " ]
+}
+
+@test "--chart without gnuplot: one line, the run goes on, the status is the command's" {
+    mkdir nognuplot
+    run --separate-stderr env PATH="$T/nognuplot" "$PROFILE" --quiet --chart c.png \
+        -- /bin/sh -c 'exit 3'
+    [ "$status" -eq 3 ]
+    [ "$(printf '%s\n' "$stderr" | grep -c 'gnuplot')" -eq 1 ]
+    [[ "$stderr" == *"skcexec-profile: gnuplot not found; no chart (apt-get install gnuplot-nox)"* ]]
+    [[ "$stderr" == *" status=3 "* ]]
+    [ ! -e c.png ]
+}
+
+@test "--chart with gnuplot: a PNG and an SVG" {
+    command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+    run --separate-stderr "$PROFILE" --quiet --chart c.png --interval 20 -- "$HOG" -c 50 -m 100 -s 300
+    [ "$status" -eq 0 ]
+    [ -s c.png ]
+    [ "$(head -c 4 c.png | od -An -c | tr -d ' ')" = '211PNG' ]
+    run --separate-stderr "$PROFILE" --quiet --chart c.svg --interval 20 -- "$HOG" -m 100 -s 300
+    [ "$status" -eq 0 ]
+    grep -q '<svg' c.svg
+    grep -q 'total' c.svg
+}
+
+@test "in-place exec (the shim): skc and clang++ show with one pid" {
+    export FAKECLANG_ALLOC_MB=50 FAKECLANG_HOLD_MS=500
+    "$PROFILE" --interval 20 -- env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" \
+        skc --hold-mb 100 -o out --pidfile skc.pid 2>prof.log
+    cat prof.log
+    pid=$(cat skc.pid)
+    grep -Eq "^T\+.*  skc\[$pid\]  exec'd clang\+\+, max [0-9]+ MiB$" prof.log
+    grep -Eq "^T\+.*  clang\+\+\[$pid\]  [0-9]+ MiB  \(exec in the same pid, was skc\)$" prof.log
+    # control: without the shim clang++ is another process
+    "$PROFILE" --interval 20 -- skc --hold-mb 100 -o out --pidfile skc.pid 2>prof.log
+    cat prof.log
+    grep -Eq "^T\+.*  clang\+\+\[[0-9]+\]  [0-9]+ MiB  \(started\)$" prof.log
+    ! grep -q "clang++\[$(cat skc.pid)\]" prof.log
+}
+
+@test "orphans (a child outliving its parent) are still counted" {
+    "$PROFILE" --no-cgroup --interval 20 -- "$HOG" -c 150 -o -s 600 2>prof.log
+    cat prof.log
+    # the child touches its 150 MiB only once its parent is gone
+    peak=$(field_of prof.log peak_mib)
+    [ "$peak" -ge 140 ]
+    [ "$(field_of prof.log status)" -eq 0 ]
+    grep -Eq '^T\+.*  hog\[[0-9]+\]  exited, max 1[45][0-9] MiB$' prof.log
+}
+
+@test "SIGTERM to the profiler reaches the command; the report still comes" {
+    "$PROFILE" --quiet -- sh -c 'echo up >up; exec sleep 60' 2>prof.log &
+    pid=$!
+    for _ in $(seq 100); do [ -e up ] && break; sleep 0.1; done
+    [ -e up ]
+    kill -TERM "$pid"
+    status=0
+    wait "$pid" || status=$?
+    cat prof.log
+    [ "$status" -eq 143 ]
+    [ "$(field_of prof.log status)" -eq 143 ]
+}
+
+@test "cgroup: the peak is the kernel's, the group is removed afterwards" {
+    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    # sh tells the profiler's pid, which names the group
+    sh -c 'echo $$ >profiler.pid; exec "$0" --interval 20 -- "$1" -c 100 -m 200 -s 500' \
+        "$PROFILE" "$HOG" 2>prof.log
+    cat prof.log
+    source=$(field_of prof.log source)
+    [[ "$source" == cgroup-v[12] ]]
+    [ "$(field_of prof.log oom_kill)" = 0 ]
+    peak=$(field_of prof.log peak_mib)
+    [ "$peak" -ge 290 ] && [ "$peak" -lt 400 ]
+    grep -q "^peak: $peak MiB (cgroup v[12] .*: authoritative; sampled RSS sum [0-9]* MiB)$" prof.log
+    [ -z "$(find /sys/fs/cgroup -maxdepth 6 -name "skcexec-profile.$(cat profiler.pid)" 2>/dev/null)" ]
+}
+
+@test "--limit: a command above the limit is OOM-killed and the summary says so" {
+    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    run --separate-stderr "$PROFILE" --quiet --limit 64 -- "$HOG" -m 300 -s 100
+    echo "$stderr"
+    [ "$status" -eq 137 ]
+    [[ "$stderr" == *"oom: the kernel killed 1 process of the group (memory limit reached)"* ]]
+    [[ "$stderr" == *" oom_kill=1 status=137 "* ]]
+    # under the limit: no OOM
+    run --separate-stderr "$PROFILE" --quiet --limit 200 -- "$HOG" -m 50
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *" oom_kill=0 status=0 "* ]]
+}
+
+@test "no writable cgroup: sampled with the reason; --limit refuses to run" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (a mount namespace hiding /sys/fs/cgroup)"
+    unshare -m true 2>/dev/null || skip "unshare -m is not permitted here"
+    # A private mount namespace where /sys/fs/cgroup is an empty tmpfs.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    run --separate-stderr unshare -m sh -c \
+        'mount -t tmpfs none /sys/fs/cgroup && exec "$0" --quiet -- "$1" -m 20' \
+        "$PROFILE" "$HOG"
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"source=sampled oom_kill=? status=0 "* ]]
+    [[ "$stderr" == *"(sampled every 100 ms: an estimate, the true peak may be higher; no memory cgroup: "* ]]
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    run --separate-stderr unshare -m sh -c \
+        'mount -t tmpfs none /sys/fs/cgroup && exec "$0" --limit 100 -- touch ran' "$PROFILE"
+    echo "$stderr"
+    [ "$status" -eq 2 ]
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+    [[ "$stderr" == "skcexec-profile: --limit needs a writable memory cgroup: "* ]]
+    [ ! -e ran ]
+}
