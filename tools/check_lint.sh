@@ -12,10 +12,13 @@ cd "$(dirname "$0")/.." || exit 1
 shopt -s nullglob
 
 c_shim=(shim/*.c)
-c_test=(tests/unit/*.c tests/fixtures/*.c tests/fuzz/*.c tests/faults/*.c tools/*.c)
-# Shell: scripts, the bats helper, the CI entry point; the bats files are
+c_test=(tests/unit/*.c tests/fixtures/*.c tests/fuzz/*.c tests/faults/*.c tools/*.c
+        cmd/*.c bench/*.c)
+# Shell: scripts, the bats helper, the CI entry point (bash); the shipped
+# and contrib scripts in the dialect their #! line names; the bats files are
 # checked after turning each `@test "..." {` into a function header.
 sh_files=(tools/*.sh tests/*.bash tests/*/*.sh .ci/run)
+sh_own_dialect=(cmd/*.in contrib/*.sh contrib/*/*.sh packaging/*/*.sh bench/*.sh)
 bats_files=(tests/*.bats)
 
 run_cppcheck() {
@@ -81,6 +84,9 @@ SC_BATS_EXCLUDE=SC2164,SC1010
 run_shellcheck() {
     local out rc=0 tmp f
     out=$(shellcheck -s bash -f gcc -e "$SC_EXCLUDE" "${sh_files[@]}" 2>&1) || rc=1
+    if [ "${#sh_own_dialect[@]}" -gt 0 ]; then
+        out+=$(shellcheck -f gcc -e "$SC_EXCLUDE" "${sh_own_dialect[@]}" 2>&1) || rc=1
+    fi
     # bats: `@test "name" {` -> `bats_test_LINE() {` (same line numbers),
     # called at the end as bats calls them, after declaring the variables
     # `run` sets (so they count as assigned).
@@ -107,7 +113,7 @@ run_shellcheck() {
     local n
     n=$(printf '%s' "$out" | grep -c ':[0-9]*:[0-9]*: ')
     [ -n "$out" ] && printf '%s\n' "$out"
-    echo "lint: shellcheck: $n findings (${#sh_files[@]} scripts, ${#bats_files[@]} bats files)"
+    echo "lint: shellcheck: $n findings ($((${#sh_files[@]} + ${#sh_own_dialect[@]})) scripts, ${#bats_files[@]} bats files)"
     [ "$n" -eq 0 ] && [ "$rc" -eq 0 ]
 }
 

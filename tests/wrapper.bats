@@ -1,0 +1,336 @@
+#!/usr/bin/env bats
+# skcexec, the wrapper command (cmd/skcexec.in, built as $BUILD/bin/skcexec):
+# LD_PRELOAD handling, options, exit status, the end-to-end effect, --check,
+# the installed form, and the man page.
+# shellcheck disable=SC2016 # the sh -c '...' scripts expand in the child
+
+load helpers
+
+REPO="$BATS_TEST_DIRNAME/.."
+
+setup() {
+    setup_fixtures
+    SKCEXEC="$BUILD/bin/skcexec"
+    [ -x "$SKCEXEC" ] || skip "$SKCEXEC not built (make $SKCEXEC)"
+    OTHER="$BUILD/fixtures/other_preload.so"
+    # Under make asan, SHIM_PRELOAD is "ASAN_RT LIB": the runtime must stay
+    # first, so it is the LD_PRELOAD the wrapper starts from.
+    PRE=${SHIM_PRELOAD:+${SHIM_PRELOAD% *}}
+    unset LD_PRELOAD SKCEXEC_LIB SKCEXEC_FORK_WAIT_MS SKC
+}
+
+# The wrapper, started with no preload of ours.
+sx() { LD_PRELOAD="$PRE" "$SKCEXEC" "$@"; }
+
+# LD_PRELOAD as the wrapper leaves it for CMD ("unset" if it is not set).
+preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
+
+@test "the library is appended to an existing LD_PRELOAD, and both are loaded" {
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }$OTHER" "$SKCEXEC"
+    [ "$status" -eq 0 ]
+    [ "$output" = "${PRE:+$PRE }$OTHER $LIB" ]
+    # both are in the memory map of CMD
+    LD_PRELOAD="${PRE:+$PRE }$OTHER" "$SKCEXEC" cat /proc/self/maps >maps
+    grep -qF "$(readlink -f "$LIB")" maps
+    grep -qF "$(readlink -f "$OTHER")" maps
+}
+
+@test "both preloads act: clang in place, and the other library saw the spawn" {
+    export OTHER_PRELOAD_LOG="$T/other.log"
+    LD_PRELOAD="${PRE:+$PRE }$OTHER" run "$SKCEXEC" skc -o out --pidfile skc.pid
+    [ "$status" -eq 0 ]
+    [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
+    grep -q "^posix_spawnp clang++ pid=$(cat skc.pid)$" other.log
+}
+
+@test "a colon-separated LD_PRELOAD is kept as it is" {
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE:}$OTHER:$OTHER" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE:}$OTHER:$OTHER $LIB" ]
+}
+
+@test "without LD_PRELOAD (unset or empty) the library alone is added" {
+    [ -z "$PRE" ] || skip "make asan preloads its runtime in every process"
+    run preload_seen "$SKCEXEC"
+    [ "$output" = "$LIB" ]
+    run preload_seen env LD_PRELOAD= "$SKCEXEC"
+    [ "$output" = "$LIB" ]
+}
+
+@test "the library is not added twice (same path, another path to it, any libskcexec.so)" {
+    ln -s "$LIB" "$T/alias.so"
+    mkdir -p "$T/elsewhere"
+    cp "$LIB" "$T/elsewhere/libskcexec.so"
+    for list in "$LIB" "$OTHER $LIB" "$LIB:$OTHER" "$OTHER $T/alias.so" \
+                "$T/elsewhere/libskcexec.so"; do
+        run preload_seen env LD_PRELOAD="${PRE:+$PRE }$list" "$SKCEXEC"
+        [ "$output" = "${PRE:+$PRE }$list" ]
+    done
+}
+
+@test "SKCEXEC_LIB overrides the library path; a relative one is made absolute" {
+    cp "$LIB" "$T/copy.so"
+    SKCEXEC_LIB="$T/copy.so" run preload_seen env LD_PRELOAD="$PRE" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$T/copy.so" ]
+    SKCEXEC_LIB=copy.so run preload_seen env LD_PRELOAD="$PRE" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$T/copy.so" ]
+}
+
+@test "a missing library: one line on stderr, CMD runs without it" {
+    SKCEXEC_LIB=/nonexistent/libskcexec.so run --separate-stderr \
+        preload_seen env LD_PRELOAD="$OTHER" "$SKCEXEC"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$OTHER" ]
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == "skcexec: /nonexistent/libskcexec.so: no such file"* ]]
+}
+
+@test "normal use prints nothing" {
+    run --separate-stderr sx true
+    [ "$status" -eq 0 ]
+    [ -z "$output" ]
+    [ -z "$stderr" ]
+}
+
+@test "exit status of CMD passes through: 0, 3, and 137 for SIGKILL" {
+    run sx true
+    [ "$status" -eq 0 ]
+    run sx sh -c 'exit 3'
+    [ "$status" -eq 3 ]
+    run sx sh -c 'kill -KILL $$'
+    [ "$status" -eq 137 ]
+    # what a calling shell sees, without bats in between
+    run bash -c '"$0" sh -c "kill -TERM \$\$"; echo "status=$?"' "$SKCEXEC"
+    [ "${lines[-1]}" = "status=143" ]
+}
+
+@test "CMD replaces the wrapper: same pid" {
+    run sh -c 'echo $$; exec "$0" sh -c "echo \$\$"' "$SKCEXEC"
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 2 ]
+    [ "${lines[0]}" = "${lines[1]}" ]
+}
+
+@test "a CMD that does not exist: 127, one line" {
+    run -127 --separate-stderr sx no-such-command-here
+    [ "$status" -eq 127 ]
+    [ "$stderr" = "skcexec: no-such-command-here: command not found" ]
+}
+
+@test "-- ends the options: a CMD beginning with '-' runs" {
+    printf '#!/bin/sh\necho "dash-cmd $*"\n' >"$T/bin/-dash"
+    chmod +x "$T/bin/-dash"
+    run sx -- -dash a --verbose
+    [ "$status" -eq 0 ]
+    [ "$output" = "dash-cmd a --verbose" ]
+    # without --, it is an option, and an unknown one
+    run sx -dash
+    [ "$status" -eq 2 ]
+}
+
+@test "options stop at CMD: later arguments are CMD's" {
+    run sx sh -c 'echo "${SKCEXEC_VERBOSE-unset} $*"' sh --verbose --callers x
+    [ "$output" = "unset --verbose --callers x" ]
+}
+
+@test "an unknown option: exit 2 and one line on stderr" {
+    run --separate-stderr sx --x true
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "skcexec: unknown option '--x' (see skcexec --help)" ]
+    [ -z "$output" ]
+}
+
+@test "no CMD, or a bad --callers: exit 2 and one line" {
+    for args in "" "--verbose" "--callers" "--callers= true" "--callers a/b true" \
+                "--callers a,,b true" "--check extra"; do
+        # shellcheck disable=SC2086 # the words are the arguments
+        run --separate-stderr sx $args
+        [ "$status" -eq 2 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: "*"(see skcexec --help)" ]]
+        [ -z "$output" ]
+    done
+}
+
+@test "--version and --help" {
+    run --separate-stderr sx --version
+    [ "$status" -eq 0 ]
+    version=$(sed -n 's/^VERSION *:= *//p' "$REPO/Makefile")
+    [ "${lines[0]}" = "skcexec $version" ]
+    [ "${lines[1]}" = "library: $LIB" ]
+    run --separate-stderr sx --help
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "usage: skcexec [OPTIONS] [--] CMD [ARGS...]" ]]
+    for opt in --callers --verbose --check --help --version SKCEXEC_LIB; do
+        [[ "$output" == *"$opt"* ]]
+    done
+    [ -z "$stderr" ]
+    # every placeholder of the template was filled in
+    ! grep -n '@[A-Z]*@' "$SKCEXEC"
+}
+
+@test "--verbose and --callers set the library's variables" {
+    run sx --verbose --callers skc,myskc sh -c 'echo "$SKCEXEC_VERBOSE $SKCEXEC_CALLERS"'
+    [ "$output" = "1 skc,myskc" ]
+    run sx -v -v --callers=other sh -c 'echo "$SKCEXEC_VERBOSE $SKCEXEC_CALLERS"'
+    [ "$output" = "2 other" ]
+}
+
+@test "end to end: skcexec skc ... runs clang in skc's pid; without it clang is a child" {
+    run sx skc -o out --pidfile skc.pid
+    [ "$status" -eq 0 ]
+    r=$(report clang++)
+    [ "$(field "$r" pid)" = "$(cat skc.pid)" ]
+    rm -f "$T"/rep/* skc.pid
+    run skc -o out --pidfile skc.pid
+    [ "$status" -eq 0 ]
+    [ "$(field "$(report clang++)" ppid)" = "$(cat skc.pid)" ]
+}
+
+@test "end to end: clang's failure status comes back through skcexec" {
+    FAKECLANG_EXIT=5 run sx skc -o out --pidfile skc.pid
+    [ "$status" -eq 5 ]
+    [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
+}
+
+@test "end to end: --callers makes another name a caller; --verbose makes it speak" {
+    cp "$BUILD/fixtures/skc" "$T/bin/myskc"
+    run --separate-stderr sx --verbose --callers myskc myskc -o out --pidfile p
+    [ "$status" -eq 0 ]
+    [ "$(field "$(report clang++)" pid)" = "$(cat p)" ]
+    [[ "$stderr" == *"skcexec: pid $(cat p): myskc replaced by clang++"* ]]
+    rm -f "$T"/rep/* p
+    run sx myskc -o out --pidfile p
+    [ "$(field "$(report clang++)" ppid)" = "$(cat p)" ]
+}
+
+@test "--check passes here: one line per check, a verdict, exit 0" {
+    run --separate-stderr sx --check
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [[ "${lines[0]}" == "ok   library $LIB loads"* ]]
+    [[ "${lines[1]}" == "ok   skc at $T/bin/skc is dynamically linked: LD_PRELOAD reaches it" ]]
+    [[ "${lines[2]}" == "ok   clang++ at $T/bin/clang++"* ]]
+    [[ "${lines[3]}" == *"memory: "*"MemTotal "*" MiB"* ]]
+    [[ "${lines[4]}" == "ok   end to end: a test skc (pid "*") was replaced by clang++ in place (same pid)" ]]
+    [ "${lines[5]}" = "verdict: skcexec works here" ]
+    [ "${#lines[@]}" -eq 6 ]
+}
+
+@test "--check without skc on PATH: a warning, still exit 0" {
+    rm "$T/bin/skc"
+    run sx --check
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"warn skc not on PATH (run this where skargo finds skc)"* ]]
+    [[ "$output" == *"verdict: skcexec works here (warnings: 1)"* ]]
+}
+
+@test "--check with a missing library: FAIL, exit 1" {
+    SKCEXEC_LIB=/nonexistent run sx --check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"FAIL library /nonexistent: no such file"* ]]
+    [[ "$output" == *"FAIL end to end: not run without a loadable library"* ]]
+    [[ "${lines[-1]}" == "verdict: skcexec will NOT work here"* ]]
+}
+
+@test "--check with a file the loader refuses: FAIL with the loader's words" {
+    SKCEXEC_LIB="$BUILD/fixtures/skc" run sx --check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"FAIL library $BUILD/fixtures/skc does not load: "*"cannot be preloaded"* ]]
+}
+
+@test "--check with a statically linked skc: FAIL, exit 1" {
+    printf 'int main(void) { return 0; }\n' >st.c
+    cc -static -o "$T/bin/skc" st.c 2>/dev/null || skip "cc -static fails (no libc.a)"
+    run sx --check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"FAIL skc at $T/bin/skc is statically linked: LD_PRELOAD cannot reach it"* ]]
+    # $SKC (what skargo runs when set) is the one examined
+    SKC="$BUILD/fixtures/skc" run sx --check
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ok   skc at $BUILD/fixtures/skc is dynamically linked"* ]]
+}
+
+@test "--check with a 32-bit skc: FAIL (the loader skips a 64-bit library)" {
+    printf 'int main(void) { return 0; }\n' >m32.c
+    cc -m32 -o "$T/bin/skc" m32.c 2>/dev/null || skip "no 32-bit toolchain (gcc-multilib)"
+    run sx --check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"FAIL skc at $T/bin/skc is built for another ELF class or machine"* ]]
+}
+
+@test "--check end to end notices a library that does not act" {
+    SKCEXEC_DISABLE=1 run sx --check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"FAIL end to end: clang++ ran as a child of the test skc, not in its place"* ]]
+    run sx --callers foo --check
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"(SKCEXEC_CALLERS=foo does not name skc)"* ]]
+}
+
+# Runs skcexec --check in a fresh memory cgroup limited to $1 MiB; sets
+# output.  Skips where no cgroup can be made.
+check_in_cgroup() {
+    local cg limit_file
+    if [ -w /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/memory ]; then
+        cg=/sys/fs/cgroup/memory/skcexec-wrapper-$$-$BATS_TEST_NUMBER
+        limit_file=memory.limit_in_bytes
+    elif [ -f /sys/fs/cgroup/cgroup.controllers ] &&
+         grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+        cg=/sys/fs/cgroup/skcexec-wrapper-$$-$BATS_TEST_NUMBER
+        limit_file=memory.max
+    else
+        skip "no writable cgroup v1 or v2 memory controller"
+    fi
+    mkdir "$cg" 2>/dev/null || skip "cannot create a cgroup"
+    echo $(( $1 << 20 )) >"$cg/$limit_file"
+    output=$( (echo "$BASHPID" >"$cg/cgroup.procs" && exec "$SKCEXEC" --check) )
+    rmdir "$cg"
+}
+
+@test "--check explains the cgroup memory limit" {
+    check_in_cgroup 4000
+    echo "$output"
+    [[ "$output" == *"ok   memory: cgroup limit 4000 MiB (cgroup v"[12]"), MemTotal "*"would exceed it without skcexec; with it the peak is ~max(skc, clang), which fits"* ]]
+    check_in_cgroup 2000
+    echo "$output"
+    [[ "$output" == *"warn memory: cgroup limit 2000 MiB"*"skc alone"* ]]
+}
+
+@test "installed form: paths from PREFIX, rewritten when PREFIX changes, --check works" {
+    # A private build dir: only the script's rule runs there.
+    b="$T/b"
+    env -u MAKEFLAGS -u MAKELEVEL make -s -C "$REPO" BUILD="$b" PREFIX="$T/x" "$b/install/skcexec"
+    inst="$b/install/skcexec"
+    lib=$(SKCEXEC_LIB='' "$inst" --version | sed -n 's/^library: //p')
+    [[ "$lib" == "$T/x/lib/"*"libskcexec.so" ]]
+    grep -qx "LIBEXEC='$T/x/libexec/skcexec'" "$inst"
+    ! grep -n '@[A-Z]*@' "$inst"
+    # lay out an install by hand (mk/install.mk's job) and check it
+    mkdir -p "$(dirname "$lib")" "$T/x/libexec/skcexec"
+    cp "$LIB" "$lib"
+    cp "$BUILD/check/skc" "$BUILD/check/clang++" "$T/x/libexec/skcexec/"
+    run --separate-stderr env LD_PRELOAD="$PRE" "$inst" --check
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ok   end to end: a test skc"* ]]
+    # another PREFIX: the script is rewritten
+    env -u MAKEFLAGS -u MAKELEVEL make -s -C "$REPO" BUILD="$b" PREFIX="$T/y" "$b/install/skcexec"
+    grep -qx "LIBEXEC='$T/y/libexec/skcexec'" "$inst"
+}
+
+@test "the man page renders without warnings" {
+    command -v groff >/dev/null || skip "groff not installed (groff-base)"
+    # -P-bu: plain text, no overstriking for bold and italics
+    run --separate-stderr groff -man -Tutf8 -ww -P-bu "$REPO/man/skcexec.1"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT "EXIT STATUS" \
+                   EXAMPLES FILES "SEE ALSO"; do
+        printf '%s\n' "${lines[@]}" | grep -qx "$section"
+    done
+    # every variable the library reads is documented
+    for var in $(grep -oh '"SKCEXEC_[A-Z_]*"' "$REPO"/shim/*.c | tr -d '"' | sort -u); do
+        [[ "$output" == *"$var"* ]]
+    done
+}
