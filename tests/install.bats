@@ -1,0 +1,359 @@
+#!/usr/bin/env bats
+# make install / uninstall / deb, contrib/install-debian.sh, contrib/Dockerfile
+# and the CI step scripts in contrib/ci/.  Each test works in its own
+# temporary PREFIX or DESTDIR; the dpkg test (root only) removes the package
+# again, also when it fails.
+# Left out under ASan: these tests run make on the plain build tree (BUILD
+# for `make asan` is the instrumented one, whose programs need its runtime).
+# bats file_tags=no-asan
+
+load helpers
+
+ROOT="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+MA=$(cc -print-multiarch 2>/dev/null)
+LIBSUB=lib${MA:+/$MA}
+
+setup() {
+    setup_fixtures
+    # A make started by `make test` must not inherit that make's flags.
+    unset MAKEFLAGS MFLAGS MAKELEVEL
+}
+
+teardown() {
+    if [ -n "${DPKG_INSTALLED:-}" ]; then
+        dpkg -r skcexec >/dev/null 2>&1 || true
+    fi
+}
+
+mk() { make -C "$ROOT" --no-print-directory BUILD="$BUILD" "$@"; }
+
+# Files and links under $1, relative, sorted (directories left out).
+files_under() { (cd "$1" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort); }
+# Everything under $1, with type and mode: the state a test compares.
+tree_of() { (cd "$1" && find . -printf '%y %m %p\n' | sort); }
+
+# What `make install PREFIX=P` must put, relative to P (the libexec pair is
+# skcexec --check's test skc and clang++).
+expected_files() {
+    printf '%s\n' bin/skcexec bin/skcexec-profile \
+        "$LIBSUB/libskcexec.so" libexec/skcexec/clang++ libexec/skcexec/skc \
+        share/doc/skcexec/README.md share/man/man1/skcexec-profile.1 \
+        share/man/man1/skcexec.1
+    [ -z "$MA" ] || echo lib/libskcexec.so
+}
+
+# `skargo build --release [ARGS]`, as the CI build step runs it: checks the
+# words, then runs the fake skargo fixture on a package in $T/pkg (its skc
+# writes its pid to $T/skc.pid and the extra ARGS to $T/skargo.args).
+fake_skargo_build() {
+    mv "$T/bin/skargo" "$T/bin/skargo.fixture"
+    cat >"$T/bin/skargo" <<EOF
+#!/bin/sh
+[ "\$1 \$2" = "build --release" ] || { echo "fake skargo: \$*" >&2; exit 64; }
+shift 2
+echo "\$*" >"$T/skargo.args"
+exec "$T/bin/skargo.fixture" --pkg-root "$T/pkg" -- -o "$T/pkg/app" \
+    --pidfile "$T/skc.pid" "\$@"
+EOF
+    chmod +x "$T/bin/skargo"
+}
+
+# clang ran in the fake skc's own pid: the shim acted.
+clang_ran_in_place() {
+    local r
+    r=$(report clang++)
+    [ "$(field "$r" pid)" = "$(cat "$T/skc.pid")" ]
+}
+
+@test "make install DESTDIR: exactly the expected files, modes, the link" {
+    mk install DESTDIR="$T/d" PREFIX=/usr/local
+    [ "$(files_under "$T/d/usr/local")" = "$(expected_files | sort)" ]
+    # the list uninstall uses is the list install wrote
+    [ "$(mk -s print-install-files DESTDIR="$T/d" PREFIX=/usr/local |
+         sed 's|^/usr/local/||' | sort)" = "$(expected_files | sort)" ]
+    p=$T/d/usr/local
+    [ "$(stat -c %a "$p/$LIBSUB/libskcexec.so")" = 644 ]
+    [ "$(stat -c %a "$p/bin/skcexec")" = 755 ]
+    [ "$(stat -c %a "$p/bin/skcexec-profile")" = 755 ]
+    [ "$(stat -c %a "$p/libexec/skcexec/skc")" = 755 ]
+    [ "$(stat -c %a "$p/share/man/man1/skcexec.1")" = 644 ]
+    cmp "$BUILD/libskcexec.so" "$p/$LIBSUB/libskcexec.so"
+    [ -z "$MA" ] || [ "$(readlink "$p/lib/libskcexec.so")" = "$MA/libskcexec.so" ]
+    # paths written into the wrapper are the installed ones, without DESTDIR
+    grep -q "/usr/local/$LIBSUB/libskcexec.so" "$p/bin/skcexec"
+    grep -q "/usr/local/libexec/skcexec" "$p/bin/skcexec"
+    ! grep -q "$T/d" "$p/bin/skcexec"
+    [ "$(mk -s print-preload PREFIX=/usr/local)" = "/usr/local/$LIBSUB/libskcexec.so" ]
+}
+
+@test "staged install works with SKCEXEC_LIB pointing into DESTDIR" {
+    mk install DESTDIR="$T/d" PREFIX=/usr/local
+    SKCEXEC_LIB="$T/d/usr/local/lib/libskcexec.so" \
+        run "$T/d/usr/local/bin/skcexec" skc -o out --pidfile skc.pid
+    [ "$status" -eq 0 ]
+    clang_ran_in_place
+}
+
+@test "install to a user PREFIX: skcexec --check passes, a build runs under it" {
+    mk install PREFIX="$T/p"
+    run "$T/p/bin/skcexec" --version
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"skcexec 0.1.0"* ]]
+    [[ "$output" == *"$T/p/$LIBSUB/libskcexec.so"* ]]
+    run "$T/p/bin/skcexec" --check
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verdict: skcexec works here"* ]]
+    [[ "$output" == *"end to end"*"in place"* ]]
+    rm -f "$T/rep/"*    # --check's own test clang may report here too
+    run "$T/p/bin/skcexec" skargo --pkg-root "$T/pkg" -- -o "$T/pkg/out" \
+        --pidfile "$T/skc.pid"
+    [ "$status" -eq 0 ]
+    clang_ran_in_place
+    run "$T/p/bin/skcexec-profile" --version
+    [ "$status" -eq 0 ]
+    [ "$output" = "skcexec-profile 0.1.0" ]
+}
+
+@test "uninstall from an empty DESTDIR: no file left, its own directories gone" {
+    mk install DESTDIR="$T/d" PREFIX=/usr/local
+    mk uninstall DESTDIR="$T/d" PREFIX=/usr/local
+    [ -z "$(files_under "$T/d")" ]
+    [ ! -e "$T/d/usr/local/libexec/skcexec" ]
+    [ ! -e "$T/d/usr/local/share/doc/skcexec" ]
+    # the shared directories install made stay (uninstall never guesses
+    # whether something else wants them)
+    [ -d "$T/d/usr/local/bin" ]
+}
+
+@test "uninstall leaves a populated prefix exactly as it was" {
+    p=$T/p
+    mkdir -p "$p/bin" "$p/$LIBSUB" "$p/share/man/man1" "$p/share/doc/other" \
+        "$p/libexec/skcexec"
+    echo x >"$p/bin/other"
+    echo x >"$p/$LIBSUB/libother.so"
+    echo x >"$p/share/man/man1/other.1"
+    echo x >"$p/share/doc/other/README"
+    echo x >"$p/libexec/skcexec/user-note"    # not ours: stays, dir stays
+    ln -s other "$p/bin/other-link"
+    before=$(tree_of "$p")
+    mk install PREFIX="$p"
+    [ "$(tree_of "$p")" != "$before" ]
+    mk uninstall PREFIX="$p"
+    [ "$(tree_of "$p")" = "$before" ]
+    # twice: nothing left to remove is not an error, nothing else goes
+    mk uninstall PREFIX="$p"
+    [ "$(tree_of "$p")" = "$before" ]
+}
+
+@test "make deb: the package holds the installed files, gzipped man pages, copyright" {
+    command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
+    mk deb
+    arch=$(dpkg --print-architecture)
+    deb=$BUILD/skcexec_0.1.0_$arch.deb
+    [ -f "$deb" ]
+    run dpkg-deb --field "$deb" Package Version Architecture Section
+    [ "$output" = "$(printf 'Package: skcexec\nVersion: 0.1.0\nArchitecture: %s\nSection: devel' "$arch")" ]
+    [[ "$(dpkg-deb --field "$deb" Depends)" == "libc6 (>= 2."* ]]
+    dpkg-deb --contents "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./||' | sort >"$T/got"
+    { printf '%s\n' usr/bin/skcexec usr/bin/skcexec-profile \
+        "usr/$LIBSUB/libskcexec.so" usr/libexec/skcexec/clang++ \
+        usr/libexec/skcexec/skc usr/share/doc/skcexec/README.md \
+        usr/share/doc/skcexec/changelog.gz usr/share/doc/skcexec/copyright \
+        usr/share/lintian/overrides/skcexec \
+        usr/share/man/man1/skcexec-profile.1.gz usr/share/man/man1/skcexec.1.gz
+      [ -z "$MA" ] || echo usr/lib/libskcexec.so; } | sort >"$T/want"
+    diff "$T/want" "$T/got"
+    # installed paths are /usr ones; nothing under /etc (no ld.so.preload)
+    dpkg-deb -x "$deb" "$T/x"
+    grep -q "/usr/$LIBSUB/libskcexec.so" "$T/x/usr/bin/skcexec"
+    [ ! -e "$T/x/etc" ]
+    gzip -t "$T/x/usr/share/man/man1/skcexec.1.gz"
+    # stripped: no .debug_info left in the library
+    ! readelf -S "$T/x/usr/$LIBSUB/libskcexec.so" | grep -q '\.debug_info'
+}
+
+@test "make deb: lintian finds no error or warning" {
+    command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
+    command -v lintian >/dev/null || skip "lintian not installed (apt-get install lintian)"
+    mk deb
+    run lintian --fail-on error,warning "$BUILD/skcexec_0.1.0_$(dpkg --print-architecture).deb"
+    echo "$output"
+    [ "$status" -eq 0 ]
+}
+
+@test "dpkg -i then dpkg -r: works installed, removed without leftovers" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (dpkg -i)"
+    command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
+    if dpkg-query -W -f='${Status}' skcexec 2>/dev/null | grep -q installed; then
+        skip "skcexec is already installed here: left alone"
+    fi
+    [ ! -e /usr/bin/skcexec ] || skip "/usr/bin/skcexec exists: left alone"
+    mk deb
+    deb=$BUILD/skcexec_0.1.0_$(dpkg --print-architecture).deb
+    DPKG_INSTALLED=1
+    dpkg -i "$deb"
+    mapfile -t owned < <(dpkg -L skcexec | while read -r f; do
+        [ -d "$f" ] || echo "$f"; done)
+    [ "${#owned[@]}" -ge 10 ]
+    run /usr/bin/skcexec --version
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"library: /usr/$LIBSUB/libskcexec.so"* ]]
+    run /usr/bin/skcexec --check
+    echo "$output"
+    [ "$status" -eq 0 ]
+    rm -f "$T/rep/"*
+    /usr/bin/skcexec skc -o out --pidfile "$T/skc.pid"
+    clang_ran_in_place
+    dpkg -r skcexec
+    DPKG_INSTALLED=
+    for f in "${owned[@]}"; do
+        [ ! -e "$f" ] && [ ! -L "$f" ] || { echo "left: $f"; false; }
+    done
+    [ ! -e /usr/libexec/skcexec ] && [ ! -e /usr/share/doc/skcexec ]
+    # removed, not merely deconfigured (no conffiles, nothing to purge)
+    run dpkg-query -W -f='${Status}' skcexec
+    [ "$status" -ne 0 ] || [[ "$output" == *not-installed* ]]
+}
+
+@test "contrib/install-debian.sh: temp PREFIX and DESTDIR, LD_PRELOAD line, env file" {
+    PREFIX="$T/p" DESTDIR="$T/d" run "$ROOT/contrib/install-debian.sh" \
+        --env-file "$T/env"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    lib=$T/p/$LIBSUB/libskcexec.so
+    [ "${lines[${#lines[@]} - 1]}" = "LD_PRELOAD=$lib" ]
+    [ "$(cat "$T/env")" = "LD_PRELOAD=$lib" ]
+    [ "$(files_under "$T/d$T/p")" = "$(expected_files | sort)" ]
+    [ ! -e "$T/p" ]     # DESTDIR honoured: nothing outside it
+    run "$ROOT/contrib/install-debian.sh" --bogus
+    [ "$status" -eq 2 ]
+    [ "${#lines[@]}" -eq 1 ]
+}
+
+# A PATH of every command of this machine but make, cc, gcc and apt-get,
+# plus a fake apt-get that logs its arguments and, on install, puts make
+# and cc back: a machine without the build tools, as far as the script sees.
+no_build_tools() {
+    mkdir -p "$T/sys"
+    for f in /usr/bin/* /bin/*; do
+        n=${f##*/}
+        case $n in make | cc | gcc | apt-get | id) continue ;; esac
+        [ -e "$T/sys/$n" ] || ln -s "$f" "$T/sys/$n"
+    done
+    cat >"$T/sys/apt-get" <<EOF
+#!/bin/sh
+echo "\$*" >>"$T/apt.log"
+if [ "\$1" = install ]; then ln -s /usr/bin/make /usr/bin/cc "$T/sys/"; fi
+EOF
+    chmod +x "$T/sys/apt-get"
+}
+
+@test "contrib/install-debian.sh: missing build tools, apt-get as root, a plain message otherwise" {
+    no_build_tools
+    # not root (a fake id): says what to install, installs nothing
+    printf '#!/bin/sh\necho 1000\n' >"$T/sys/id"
+    chmod +x "$T/sys/id"
+    PATH="$T/sys" PREFIX="$T/p" run "$ROOT/contrib/install-debian.sh"
+    [ "$status" -eq 1 ]
+    [ "$output" = "install-debian: missing: gcc make; run as root, or apt-get install gcc make first" ]
+    [ ! -e "$T/apt.log" ] && [ ! -e "$T/p" ]
+    # root: apt-get installs exactly what was missing, then the install runs
+    [ "$(id -u)" -eq 0 ] || skip "the apt-get branch runs as root only"
+    rm "$T/sys/id"
+    ln -s "$(command -v id)" "$T/sys/id"
+    PATH="$T/sys" PREFIX="$T/p" run "$ROOT/contrib/install-debian.sh"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/apt.log")" = "$(printf 'update -qq\ninstall -y -qq --no-install-recommends gcc make')" ]
+    [ "$(files_under "$T/p")" = "$(expected_files | sort)" ]
+}
+
+@test "contrib/Dockerfile runs install-debian.sh and its LD_PRELOAD is what install makes" {
+    df=$ROOT/contrib/Dockerfile
+    [ "$(grep -c '^FROM skiplabs/skip:latest' "$df")" -eq 2 ]
+    grep -q 'DESTDIR=/stage PREFIX=/usr/local /usr/src/libskcexec/contrib/install-debian.sh' "$df"
+    grep -q '^COPY --from=skcexec-build /stage/ /' "$df"
+    preload=$(sed -n 's/^ENV LD_PRELOAD=//p' "$df")
+    [ -n "$preload" ]
+    # the same install, staged: the ENV path exists and is the library
+    PREFIX=/usr/local DESTDIR="$T/stage" "$ROOT/contrib/install-debian.sh"
+    [ -e "$T/stage$preload" ]
+    cmp "$T/stage$preload" "$ROOT/build/libskcexec.so"
+    # and it loads and acts from that path (what ENV LD_PRELOAD does)
+    LD_PRELOAD="$T/stage$preload" skc -o out --pidfile skc.pid
+    clang_ran_in_place
+}
+
+@test "CI steps: install.sh, check.sh, build.sh (fake skargo) run as the YAML runs them" {
+    fake_skargo_build
+    export GITHUB_PATH=$T/github_path BASH_ENV=$T/bash_env
+    SKCEXEC_PREFIX="$T/p" run sh "$ROOT/contrib/ci/install.sh"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$GITHUB_PATH")" = "$T/p/bin" ]
+    grep -qF "export PATH=\"$T/p/bin:\$PATH\"" "$BASH_ENV"
+    export PATH="$T/p/bin:$PATH"
+
+    run sh "$ROOT/contrib/ci/check.sh"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verdict: skcexec works here"* ]]
+    rm -f "$T/rep/"*
+
+    run --separate-stderr sh "$ROOT/contrib/ci/build.sh" --bin skjs
+    echo "$output $stderr"
+    [ "$status" -eq 0 ]
+    [ "$(cat "$T/skargo.args")" = "--bin skjs" ]
+    clang_ran_in_place
+    [[ "$stderr" == *"skcexec-profile: peak_mib="*" status=0 "* ]]
+
+    # without the profiler; and a failing link fails the step with
+    # skargo's status (3)
+    rm -f "$T/rep/"* "$T/skc.pid"
+    SKCEXEC_PROFILE=0 run --separate-stderr sh "$ROOT/contrib/ci/build.sh"
+    [ "$status" -eq 0 ]
+    [[ "$stderr" != *"skcexec-profile:"* ]]
+    clang_ran_in_place
+    FAKECLANG_EXIT=1 run sh "$ROOT/contrib/ci/build.sh"
+    [ "$status" -eq 3 ]
+}
+
+@test "CI step check.sh fails the job when the shim cannot work" {
+    mk install PREFIX="$T/p"
+    SKCEXEC_LIB=/nonexistent/libskcexec.so PATH="$T/p/bin:$PATH" \
+        run sh "$ROOT/contrib/ci/check.sh"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"will NOT work"* ]]
+}
+
+@test "CI YAML: parses, and runs exactly the three step scripts in order" {
+    for y in circleci github-actions; do
+        f=$ROOT/contrib/ci/$y.yml
+        [ "$(grep -o 'contrib/ci/[a-z-]*\.sh' "$f" | tr '\n' ' ')" = \
+          "contrib/ci/install.sh contrib/ci/check.sh contrib/ci/build.sh " ]
+    done
+    grep -q 'resource_class: medium' "$ROOT/contrib/ci/circleci.yml"
+    grep -q 'image: skiplabs/skip:latest' "$ROOT/contrib/ci/circleci.yml"
+    grep -q 'image: skiplabs/skip:latest' "$ROOT/contrib/ci/github-actions.yml"
+    python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml not installed"
+    for y in circleci github-actions; do
+        python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' \
+            "$ROOT/contrib/ci/$y.yml"
+    done
+    # the steps, as CI reads them (not just as text)
+    python3 - "$ROOT/contrib/ci/github-actions.yml" <<'EOF'
+import sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))["jobs"]["build"]
+runs = [s["run"] for s in job["steps"] if "run" in s]
+assert [r.split("/")[-1].rstrip('"') for r in runs] == ["install.sh", "check.sh", "build.sh"], runs
+assert job["container"]["image"] == "skiplabs/skip:latest"
+EOF
+    python3 - "$ROOT/contrib/ci/circleci.yml" <<'EOF'
+import sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))["jobs"]["build"]
+cmds = [s["run"]["command"] for s in job["steps"] if isinstance(s, dict)]
+assert [c.split("/")[-1].rstrip('"') for c in cmds[1:]] == ["install.sh", "check.sh", "build.sh"], cmds
+assert job["resource_class"] == "medium"
+EOF
+}
