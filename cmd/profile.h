@@ -1,14 +1,62 @@
-/* profile.h - the parts of skcexec-profile that live in their own files:
- * the memory cgroup (profile_cgroup.c) and the gnuplot chart
- * (profile_chart.c).  skcexec-profile.c holds the sampling and the report. */
+/* profile.h - how the files of skcexec-profile talk to each other:
+ *   skcexec-profile.c  options, main and the sampling loop
+ *   profile_run.c      starting CMD in its cgroup, signals, reaping
+ *   profile_sample.c   /proc, the process tree, per-process entries, the peak
+ *   profile_report.c   the time line and the summary lines
+ *   profile_cgroup.c   the memory cgroup
+ *   profile_chart.c    the optional gnuplot chart */
 #ifndef SKCEXEC_PROFILE_H
 #define SKCEXEC_PROFILE_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/types.h>
+#include <time.h>
 
-/* ---- memory cgroup ------------------------------------------------------- */
+#define PROG "skcexec-profile"
+#define EXIT_USAGE 2
+#define EXIT_INTERNAL 125  /* the profiler itself failed (like env(1)) */
+#define NAME_LEN 32
+
+/* ---- helpers shared by every file ------------------------------------------ */
+
+static inline long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ARRAY with room for NEED elements of ELEM bytes (*CAP of them now);
+ * out of memory is the profiler's failure: status 125. */
+static inline void *grow(void *array, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return array;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(array, n * elem);
+    if (!p) {
+        fprintf(stderr, PROG ": out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    *cap = n;
+    return p;
+}
+
+/* ---- options (skcexec-profile.c) ------------------------------------------- */
+
+struct options {
+    long interval_ms, limit_mib, top;
+    int quiet, no_cgroup;
+    const char *chart, *csv, *output;
+    char **cmd;
+};
+
+/* ---- memory cgroup (profile_cgroup.c) -------------------------------------- */
 
 struct cgroup {
     int version;          /* 1 or 2 once created; 0 when there is none */
@@ -33,21 +81,141 @@ long cg_oom_kills(const struct cgroup *cg);
 /* Removes the group (retried briefly: the kernel frees it lazily). */
 void cg_remove(struct cgroup *cg);
 
-/* ---- chart ----------------------------------------------------------------- */
+/* ---- the sampled process tree (profile_sample.c) --------------------------- */
 
-/* The full path of gnuplot on PATH in BUF, or NULL. */
-const char *chart_find_gnuplot(char *buf, size_t size);
-
-struct chart_series {
-    long id;              /* entry id in the samples file, -1 for the total */
-    char title[64];
+struct mark {
+    long t_ms, kib;
 };
 
-/* Draws FILE (.png or .svg) from SAMPLES, a text file of
- * "t_ms id rss_kib" lines: one line per series.  Returns 0 or -1 (a
- * one-line message is printed on stderr). */
-int chart_draw(const char *gnuplot, const char *file, const char *samples,
-               const struct chart_series *series, size_t nseries,
-               const char *title);
+/* One (process, name) pair: an exec in place (skc becoming clang++) keeps
+ * the pid and starts a new entry, so the hand-over shows. */
+struct entry {
+    int pid;
+    unsigned long long start; /* start time: tells a reused pid apart */
+    char comm[NAME_LEN];
+    char prev[NAME_LEN];      /* name before an exec in place, or "" */
+    char next[NAME_LEN];      /* name after one, or "" */
+    long first_ms, end_ms, kib, max_kib;
+    struct mark *marks;       /* first sample, then each big new maximum */
+    size_t nmarks, cap_marks;
+};
+
+/* The tree's largest sampled sum, and who made it up. */
+struct peak {
+    long kib, t_ms;           /* kib is -1 before the first sample */
+    struct mark *parts;       /* t_ms holds the entry id here */
+    size_t nparts, cap_parts;
+};
+
+struct proc;                  /* one process of a /proc snapshot */
+
+struct tree {
+    struct entry *entries;    /* every entry of the run; ids index it */
+    size_t nentries, cap_entries;
+    /* Entries alive at the last sample, in pid order (ids into entries),
+     * and the array the next sample builds its list in. */
+    size_t *live, nlive, cap_live;
+    size_t *live_next, cap_live_next;
+    struct peak peak;
+    struct proc *procs;       /* the last /proc snapshot, in pid order */
+    size_t nprocs, cap_procs;
+    FILE *csv;                /* --csv rows, or NULL */
+    FILE *chart;              /* the chart's "t_ms id rss_kib" lines, or NULL */
+};
+
+/* An empty tree whose samples also go to CSV and CHART (each may be NULL). */
+void tree_init(struct tree *t, FILE *csv, FILE *chart);
+
+/* One sample, T_MS after the start: every process descending from us. */
+void tree_sample(struct tree *t, long t_ms);
+
+/* Ends, at T_MS, every entry still alive: the run is over. */
+void tree_end(struct tree *t, long t_ms);
+
+/* Sends SIG to every process alive at the last sample. */
+void tree_kill(const struct tree *t, int sig);
+
+/* A new maximum worth a line: FACTOR (0.1: 10%) and 64 MiB above the last
+ * one noted. */
+int big_step(long from_kib, long to_kib, double factor);
+
+/* ---- running CMD (profile_run.c) ------------------------------------------- */
+
+struct child {
+    pid_t pid;
+    int status;               /* wait status, once reaped; -1 before */
+    long long t0_ms;          /* when it was started: time 0 of the samples */
+    sigset_t waited;          /* the signals we take with sigtimedwait */
+    sigset_t saved_mask;      /* our mask before: CMD gets it back */
+};
+
+/* Makes us the subreaper of CMD's tree and blocks the signals that
+ * run_wait_until takes (from now on, no signal is lost). */
+void run_prepare(struct child *c);
+
+/* Forks OPT->cmd, in the cgroup CG if it has one; returns whether CMD was
+ * exec'd.  When CMD cannot enter the group, CG is removed and the reason
+ * goes to CG_WHY (WHY_SIZE bytes). */
+int run_start(struct child *c, const struct options *opt, struct cgroup *cg,
+              char *cg_why, size_t why_size);
+
+/* Reaps whatever exited; returns 0 once no process of the tree is left. */
+int run_reap(struct child *c);
+
+/* Waits for a signal until DEADLINE (ms, monotonic), forwarding the ones
+ * meant for CMD (to TREE once CMD is gone); returns early when a child
+ * changed state. */
+void run_wait_until(const struct child *c, const struct tree *tree, long long deadline);
+
+/* CMD's exit status, 128+N if signal N killed it. */
+int run_exit_status(const struct child *c);
+
+/* ---- the report (profile_report.c) ----------------------------------------- */
+
+/* The --top entries by maximum RSS, biggest first. */
+struct top {
+    size_t *ids;              /* into tree->entries */
+    size_t n;
+};
+
+void report_choose_top(struct top *top, const struct tree *t, long max);
+
+/* The time line of the TOP entries and of the peak. */
+void report_time_line(FILE *out, const struct tree *t, const struct top *top,
+                      const struct options *opt);
+
+struct result {
+    long peak_mib;
+    const char *source;
+    long oom_kills;
+    int status;
+    double wall_s;
+};
+
+/* The peak (the cgroup's if CG has a counter, else the sampled one, with
+ * CG_WHY saying why), the OOM kills, and the machine-readable line; fills
+ * R's peak_mib, source and oom_kills. */
+void report_summary(FILE *out, const struct tree *t, const struct cgroup *cg,
+                    const char *cg_why, const struct options *opt, struct result *r);
+
+/* ---- chart (profile_chart.c) ----------------------------------------------- */
+
+struct chart {
+    const char *file;         /* --chart FILE; NULL when there is no chart */
+    char gnuplot[PATH_MAX];
+    char dir[PATH_MAX];       /* temporary directory of the samples */
+    char samples_path[PATH_MAX + 16];
+    FILE *samples;            /* "t_ms id rss_kib" lines, written while sampling */
+};
+
+/* Gets ready to draw FILE (NULL: no chart): finds gnuplot and opens the
+ * samples file.  When that fails, one line on stderr and no chart (file is
+ * NULL): the run goes on. */
+void chart_begin(struct chart *ch, const char *file);
+
+/* Draws the chart (the total and the TOP entries of T, titled with CMD
+ * and PEAK_MIB) and removes the temporary files. */
+void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
+               char **cmd, long peak_mib);
 
 #endif

@@ -3,7 +3,9 @@
  * The samples of every process are streamed to a temporary file during the
  * run (which processes are worth a line is known only at the end); here
  * they are split into one gnuplot data block per chosen series, and a
- * small script is written next to them and run. */
+ * small script is written next to them and run.  chart_begin makes the
+ * temporary directory and the samples file, chart_end draws and removes
+ * them. */
 #include "profile.h"
 
 #include <errno.h>
@@ -13,7 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-const char *chart_find_gnuplot(char *buf, size_t size)
+struct chart_series {
+    long id;              /* entry id in the samples file, -1 for the total */
+    char title[64];
+};
+
+/* The full path of gnuplot on PATH in BUF, or NULL. */
+static const char *chart_find_gnuplot(char *buf, size_t size)
 {
     const char *path = getenv("PATH");
     if (!path || !*path)
@@ -127,9 +135,12 @@ static int run_gnuplot(const char *gnuplot, const char *script)
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-int chart_draw(const char *gnuplot, const char *file, const char *samples,
-               const struct chart_series *series, size_t nseries,
-               const char *title)
+/* Draws FILE (.png or .svg) from SAMPLES, a text file of
+ * "t_ms id rss_kib" lines: one line per series.  Returns 0 or -1 (a
+ * one-line message is printed on stderr). */
+static int chart_draw(const char *gnuplot, const char *file, const char *samples,
+                      const struct chart_series *series, size_t nseries,
+                      const char *title)
 {
     char data[PATH_MAX], script[PATH_MAX];
     const char *slash = strrchr(samples, '/');
@@ -149,4 +160,69 @@ int chart_draw(const char *gnuplot, const char *file, const char *samples,
     unlink(data);
     unlink(script);
     return rc;
+}
+
+/* ---- one run's chart ------------------------------------------------------- */
+
+void chart_begin(struct chart *ch, const char *file)
+{
+    memset(ch, 0, sizeof *ch);
+    if (!file)
+        return;
+    if (!chart_find_gnuplot(ch->gnuplot, sizeof ch->gnuplot)) {
+        fprintf(stderr, PROG ": gnuplot not found; no chart (apt-get install gnuplot-nox)\n");
+        return;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(ch->dir, sizeof ch->dir, "%s/skcexec-profile.XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(ch->dir)) {
+        fprintf(stderr, PROG ": %s: %s; no chart\n", ch->dir, strerror(errno));
+        return;
+    }
+    snprintf(ch->samples_path, sizeof ch->samples_path, "%s/samples", ch->dir);
+    if (!(ch->samples = fopen(ch->samples_path, "we"))) {
+        fprintf(stderr, PROG ": %s: %s; no chart\n", ch->samples_path, strerror(errno));
+        rmdir(ch->dir);
+        return;
+    }
+    ch->file = file;
+}
+
+/* "CMD ARGS (peak N MiB)", the command cut at 100 characters */
+static void chart_title(char *title, size_t size, char **cmd, long peak_mib)
+{
+    char line[104] = "";
+    size_t len = 0;
+    for (char **a = cmd; *a && len < sizeof line - 1; a++)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s",
+                                a == cmd ? "" : " ", *a);
+    if (len >= sizeof line - 1)
+        memcpy(line + sizeof line - 4, "...", 4);
+    snprintf(title, size, "%s (peak %ld MiB)", line, peak_mib);
+}
+
+void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
+               char **cmd, long peak_mib)
+{
+    if (!ch->file)
+        return;
+    int ok = fclose(ch->samples) == 0;
+    ch->samples = NULL;
+    struct chart_series *s = calloc(top->n + 1, sizeof *s);
+    if (ok && s) {
+        s[0].id = -1;
+        snprintf(s[0].title, sizeof s[0].title, "total");
+        for (size_t i = 0; i < top->n; i++) {
+            const struct entry *e = &t->entries[top->ids[i]];
+            s[i + 1].id = (long)top->ids[i];
+            snprintf(s[i + 1].title, sizeof s[i + 1].title, "%s[%d]", e->comm, e->pid);
+        }
+        char title[160];
+        chart_title(title, sizeof title, cmd, peak_mib);
+        chart_draw(ch->gnuplot, ch->file, ch->samples_path, s, top->n + 1, title);
+    }
+    free(s);
+    unlink(ch->samples_path);
+    rmdir(ch->dir);
 }
