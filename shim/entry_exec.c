@@ -50,6 +50,7 @@ PUBLIC pid_t fork(void)
     fork_fn real = REAL(fork_fn, fork);
     if (real == NULL)
         return no_real();
+    real_before_fork();
     if (!process_active())
         return real();
     return handover_fork(real);
@@ -63,6 +64,19 @@ pid_t skcexec_vfork_fallback(void)
     if (real == NULL)
         return no_real();
     return process_active() ? handover_fork(real) : real();
+}
+
+/* Called by the vfork trampoline, in the parent before anything is forked,
+ * until the process is decided inert and libc's vfork is known: decides,
+ * resolves, and returns where the trampoline must jump. */
+void *skcexec_vfork_prepare(void)
+{
+    int saved = errno;
+    void *real = real_lookup(&real_slot_vfork, "vfork");
+    real_before_fork();
+    int active = process_active();
+    errno = saved;
+    return real != NULL && !active ? real : (void *)skcexec_vfork_fallback;
 }
 
 PUBLIC int execve(const char *path, char *const argv[], char *const envp[])

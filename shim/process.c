@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "policy.h"
-#include "real.h"
 
-int process_is_active;
+int process_state;
 
 static struct settings g_settings;
 static char g_name[256];
@@ -76,18 +76,49 @@ static int decide(void)
 
 /* glibc passes (argc, argv, envp) to ELF constructors.  Where a libc does
  * not, argv stays NULL and the process stays inert: without its argv we
- * cannot rule out --batch.  Costs every process a getauxval, a few getenv and
- * one readlink, once; errno is left as it was. */
+ * cannot rule out --batch.  Keeping the pointer is all the constructor does
+ * (see process.h for why). */
 __attribute__((constructor)) static void process_init(int argc, char **argv,
                                                       char **envp)
 {
     (void)envp;
-    int saved = errno;
     if (argc > 0 && argv != NULL)
         g_argv = argv;
-    real_init();
-    process_is_active = decide();
-    errno = saved;
+}
+
+/* How many times a thread that finds another one deciding looks again
+ * before it gives up; deciding takes tens of microseconds. */
+#define DECIDE_PATIENCE 100000
+
+int process_decide(void)
+{
+    int s = PROCESS_UNDECIDED;
+    if (__atomic_compare_exchange_n(&process_state, &s, PROCESS_DECIDING, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        /* We decide: g_settings and g_name are written by this thread
+         * only, before the verdict is published. */
+        int saved = errno;
+        int active = decide();
+        __atomic_store_n(&process_state,
+                         active ? PROCESS_ACTIVE : PROCESS_INERT,
+                         __ATOMIC_RELEASE);
+        errno = saved;
+        return active;
+    }
+    /* Another thread is deciding: wait for its verdict.  Our own fork and
+     * vfork decide before they fork, so only a child made some other way
+     * (a raw clone) while a thread was deciding can wait in vain: it gives
+     * up and stays inert, which is always safe. */
+    for (int i = 0; i < DECIDE_PATIENCE; i++) {
+        s = __atomic_load_n(&process_state, __ATOMIC_ACQUIRE);
+        if (s == PROCESS_ACTIVE || s == PROCESS_INERT)
+            return s == PROCESS_ACTIVE;
+        sched_yield();
+    }
+    s = PROCESS_DECIDING;
+    __atomic_compare_exchange_n(&process_state, &s, PROCESS_INERT, 0,
+                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return s == PROCESS_ACTIVE;
 }
 
 const struct settings *process_settings(void) { return &g_settings; }

@@ -1,26 +1,46 @@
 /* process.h - is this process one the shim acts in?
  *
- * Decided once, by the library's constructor (which runs before the program
- * has threads, so the answer needs no lock and never changes), and kept in
- * one flag: in every other process each wrapper costs one load and a compare
- * before it tail-calls libc.  A process is active when all hold:
+ * Decided once, at the first wrapped call that needs to know (a spawn, a
+ * fork, an exec, system(), a file action), not in the constructor: most
+ * processes of a build (cc1, as, ld, sed, true...) never call one, and then
+ * the library costs them nothing but being mapped.  Reading /proc/self/exe
+ * alone would add ~6% to a trivial program's start-up.  The answer is kept
+ * in one word: afterwards each wrapper costs one load and a compare before it
+ * tail-calls libc.  A process is active when all hold:
  *   - it is not AT_SECURE (setuid, setgid, capabilities): then nothing else,
  *     not even the environment, is looked at;
  *   - SKCEXEC_DISABLE is not 1;
  *   - the basename of /proc/self/exe or of argv[0] is in SKCEXEC_CALLERS
  *     (argv[0] too, because skc is often installed as a symlink);
  *   - its own argv has no --batch (one clang per unit: it must survive).
+ * The settings are read from the environment as it is at that first call.
  */
 #ifndef SKCEXEC_PROCESS_H
 #define SKCEXEC_PROCESS_H
 
 #include "settings.h"
 
-extern int process_is_active;
+enum {
+    PROCESS_UNDECIDED = 0,
+    PROCESS_ACTIVE = 1,
+    PROCESS_INERT = 2,
+    PROCESS_DECIDING = 3,
+};
+
+/* One of the above; read by vfork_<arch>.S, so a plain int. */
+extern int process_state;
+
+/* The slow path of process_active(): decides (once per process). */
+int process_decide(void);
 
 static inline int process_active(void)
 {
-    return __builtin_expect(process_is_active != 0, 0) != 0;
+    int s = __atomic_load_n(&process_state, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(s == PROCESS_INERT, 1))
+        return 0;
+    if (s == PROCESS_ACTIVE)
+        return 1;
+    return process_decide();
 }
 
 /* Valid once process_active() returned true. */

@@ -43,7 +43,16 @@ void *real_lookup(_Atomic(void *) *slot, const char *name)
     return p;
 }
 
-void real_init(void)
+void real_before_fork(void)
 {
-    real_lookup(&real_slot_vfork, "vfork");
+    static int done;
+    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE))
+        return;
+    real_lookup(&real_slot_execve, "execve");
+    real_lookup(&real_slot_execv, "execv");
+    real_lookup(&real_slot_execvp, "execvp");
+    real_lookup(&real_slot_execvpe, "execvpe");
+    real_lookup(&real_slot_fexecve, "fexecve");
+    real_lookup(&real_slot_execveat, "execveat");
+    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }

@@ -54,8 +54,9 @@ extern _Atomic(void *) real_slot_system;
 extern _Atomic(void *) real_slot_pidfd_spawn;
 extern _Atomic(void *) real_slot_pidfd_spawnp;
 
-/* Resolve what must be known before any call (vfork cannot resolve lazily:
- * its trampoline has no C frame).  Called by the constructor. */
-void real_init(void);
+/* Resolve the exec family now, in a parent about to fork or vfork: its
+ * child then execs without a dlsym, which takes the loader's lock (not
+ * async-signal-safe) and would cost every child ~25 us.  Once per process. */
+void real_before_fork(void);
 
 #endif

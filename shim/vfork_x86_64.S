@@ -2,10 +2,13 @@
  *
  * A C function that calls the real vfork and returns is undefined behaviour:
  * the child would return through, and clobber, the frame the parent still
- * needs.  So this trampoline has no frame at all: in a process that is not a
- * caller it tail-jumps to libc's vfork with the caller's return address
- * untouched; in a caller it jumps to a C function that forks instead (fork
- * is always a valid vfork), which may then hand the exec over.
+ * needs.  So this trampoline has no frame of its own when it jumps: in a
+ * process decided inert it tail-jumps to libc's vfork with the caller's
+ * return address untouched.  Otherwise (not decided yet, a caller, or
+ * libc's vfork not looked up yet) it first calls skcexec_vfork_prepare, an
+ * ordinary C call that returns before anything is forked, and tail-jumps
+ * where that says: libc's vfork, or a C function that forks instead (fork is
+ * always a valid vfork) and may then hand the exec over.
  */
         .text
         .globl  vfork
@@ -13,13 +16,18 @@
 vfork:
         .cfi_startproc
         endbr64
-        cmpl    $0, process_is_active(%rip)
+        cmpl    $2, process_state(%rip)         /* PROCESS_INERT */
         jne     1f
         movq    real_slot_vfork(%rip), %rax
         testq   %rax, %rax
         jz      1f
         jmp     *%rax
-1:      jmp     skcexec_vfork_fallback
+1:      subq    $8, %rsp                        /* 16-byte aligned for the call */
+        .cfi_adjust_cfa_offset 8
+        call    skcexec_vfork_prepare
+        addq    $8, %rsp
+        .cfi_adjust_cfa_offset -8
+        jmp     *%rax
         .cfi_endproc
         .size   vfork, .-vfork
 

@@ -75,7 +75,7 @@ static void note(const char *point, unsigned n)
     close(fd);
 }
 
-extern int process_is_active;   /* process.c: is this process a caller? */
+extern int process_state;   /* process.c: 1 once decided a caller */
 
 /* Should this call at `p` fail?  Only in callers (the programs they start
  * load the library too and must not share their faults), unless
@@ -85,7 +85,7 @@ extern int process_is_active;   /* process.c: is this process a caller? */
  * masked by one the parent took first. */
 static int hit(int p, int err)
 {
-    if (!process_is_active && getenv("SKCEXEC_FAULT_ANY") == NULL)
+    if (process_state != 1 && getenv("SKCEXEC_FAULT_ANY") == NULL)
         return 0;
     pid_t pid = getpid();
     int in_child = owner_pid != 0 && pid != owner_pid;
