@@ -1,1 +1,31 @@
-# mk/bench.mk - placeholder, filled in by a later commit.
+# mk/bench.mk - `make bench`: baseline vs libskcexec on a skc-like program
+# running real clang++ -O2 (peak, OOM, wall time), and what the library
+# costs everywhere else (start-up, spawn throughput, a clang compile, the IR
+# barrier).  bench/run.sh prints a markdown table and saves the run's output
+# and chart in $(BUILD)/bench/.  Sizes and repeats can be set:
+#   make bench HOLD=3400 IR_FUNCS=200 OOM_RUNS=10 PEAK_RUNS=3 SPAWNS=100 ROUNDS=20
+# (defaults and meanings at the top of bench/run.sh).
+BENCH_DIR   := $(BUILD)/bench
+BENCH_PROGS := $(BENCH_DIR)/startup $(BENCH_DIR)/spawnloop $(BENCH_DIR)/true \
+               $(BENCH_DIR)/barrier_cost $(BENCH_DIR)/empty.so
+BENCH_VARS  := HOLD IR_FUNCS IR_OPS OOM_RUNS PEAK_RUNS SPAWNS ROUNDS CLANG_RUNS
+
+.PHONY: bench bench-progs
+bench-progs: $(BENCH_PROGS)
+
+bench: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BENCH_PROGS)
+	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
+	    bash bench/run.sh
+
+$(BENCH_DIR)/empty.so: bench/empty.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
+
+# The shim's own barrier code, linked in: the microbenchmark times it.
+$(BENCH_DIR)/barrier_cost: bench/barrier_cost.c shim/barrier.c shim/fdtable.c shim/log.c $(SHIM_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ishim -o $@ bench/barrier_cost.c shim/barrier.c shim/fdtable.c shim/log.c
+
+$(BENCH_DIR)/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<

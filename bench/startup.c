@@ -1,0 +1,166 @@
+/* startup.c - times one command under several LD_PRELOAD settings,
+ * interleaved, and prints medians and ratios measured in the same run.
+ *
+ * usage: startup [-r ROUNDS] [-n SPAWNS] [-b BASE] LABEL=[PRELOAD]...
+ *                -- PROG [ARG]...
+ *
+ * Each round spawns PROG SPAWNS times per setting (posix_spawn + waitpid,
+ * timed from just before the spawn to just after the wait).  The settings
+ * take turns spawn by spawn, starting one further each time, so a burst of
+ * noise on the machine hits them all alike.  LABEL= with no path runs PROG
+ * with no preload at all.  Output, one line per setting:
+ *
+ *   startup: LABEL median_us=M ratio=R
+ *
+ * M is the median over every spawn; R is the median over rounds of (this
+ * setting's median in the round / BASE's median in the same round), a
+ * paired ratio that slow drifts of the machine cancel out of.  BASE is the
+ * first setting unless -b names another.  A child that does not exit 0 is
+ * a wrong result: exit status 1.
+ */
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_SETTINGS 16
+
+struct setting {
+    const char *label;
+    char **envp;        /* environ without LD_PRELOAD, plus this preload */
+    double *ns;         /* every spawn's time, rounds * spawns */
+};
+
+static void die(const char *msg)
+{
+    fprintf(stderr, "startup: %s\n", msg);
+    exit(2);
+}
+
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n-1]; sorts v. */
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The environment PROG gets: ours with LD_PRELOAD replaced by `preload`
+ * (or removed when it is empty), so the driver's own environment cannot
+ * leak a preload into the "none" setting. */
+static char **make_env(const char *preload)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **envp = calloc(n + 2, sizeof *envp);
+    if (!envp)
+        die("out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
+            envp[k++] = environ[i];
+    if (*preload) {
+        size_t len = strlen(preload) + sizeof "LD_PRELOAD=";
+        char *s = malloc(len);
+        if (!s)
+            die("out of memory");
+        snprintf(s, len, "LD_PRELOAD=%s", preload);
+        envp[k++] = s;
+    }
+    envp[k] = NULL;
+    return envp;
+}
+
+/* One timed spawn + wait; returns ns, or -1 when the child failed. */
+static double spawn_once(char **argv, char **envp)
+{
+    pid_t pid;
+    int status;
+    double t0 = now_ns();
+    if (posix_spawn(&pid, argv[0], NULL, NULL, argv, envp) != 0)
+        return -1;
+    if (waitpid(pid, &status, 0) != pid)
+        return -1;
+    double t1 = now_ns();
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t1 - t0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    long rounds = 20, spawns = 100;
+    const char *base = NULL;
+    int opt;
+    while ((opt = getopt(argc, argv, "+r:n:b:")) != -1) {
+        if (opt == 'r') rounds = atol(optarg);
+        else if (opt == 'n') spawns = atol(optarg);
+        else if (opt == 'b') base = optarg;
+        else die("bad option");
+    }
+    struct setting set[MAX_SETTINGS];
+    int ns = 0, b = 0;
+    for (; optind < argc && strcmp(argv[optind], "--") != 0; optind++) {
+        char *eq = strchr(argv[optind], '=');
+        if (!eq || ns == MAX_SETTINGS)
+            die("settings are LABEL=[PRELOAD], at most 16");
+        *eq = '\0';
+        set[ns].label = argv[optind];
+        set[ns].envp = make_env(eq + 1);
+        set[ns].ns = malloc((size_t)(rounds * spawns) * sizeof(double));
+        if (!set[ns].ns)
+            die("out of memory");
+        if (base && !strcmp(base, set[ns].label))
+            b = ns;
+        ns++;
+    }
+    if (optind + 1 >= argc || ns == 0 || rounds < 1 || spawns < 1)
+        die("usage: startup [-r R] [-n N] [-b BASE] LABEL=[SO]... -- PROG [ARG]...");
+    char **prog = argv + optind + 1;
+
+    double *ratio = malloc((size_t)rounds * ns * sizeof(double));
+    double *tmp = malloc((size_t)spawns * sizeof(double));
+    double round_med[MAX_SETTINGS];
+    if (!ratio || !tmp)
+        die("out of memory");
+    for (long r = 0; r < rounds; r++) {
+        for (long i = 0; i < spawns; i++)
+            for (int k = 0; k < ns; k++) {
+                struct setting *s = &set[(k + i + r) % ns];
+                double t = spawn_once(prog, s->envp);
+                if (t < 0) {
+                    fprintf(stderr, "startup: %s failed under setting %s\n",
+                            prog[0], s->label);
+                    return 1;
+                }
+                s->ns[r * spawns + i] = t;
+            }
+        for (int k = 0; k < ns; k++) {
+            memcpy(tmp, set[k].ns + r * spawns, (size_t)spawns * sizeof(double));
+            round_med[k] = median(tmp, (size_t)spawns);
+        }
+        for (int k = 0; k < ns; k++)
+            ratio[k * rounds + r] = round_med[k] / round_med[b];
+    }
+    for (int k = 0; k < ns; k++)
+        printf("startup: %s median_us=%.1f ratio=%.4f\n", set[k].label,
+               median(set[k].ns, (size_t)(rounds * spawns)) / 1e3,
+               median(ratio + k * rounds, (size_t)rounds));
+    return 0;
+}
