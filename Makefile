@@ -28,7 +28,7 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
             $(BUILD)/fixtures/spawn_argv
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
-TOOLS    := $(BUILD)/tools/peakrss $(BUILD)/tools/gen_ir
+TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
 
 .PHONY: all test unit bats demo bench-paths faults peer-test clean
@@ -78,11 +78,11 @@ bats: $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
 
 test: unit bats
 
-demo: $(LIB) $(FIXTURES) $(TOOLS)
+demo: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
 
 # The memory drop on every path (posix_spawn, fork/vfork + exec, system).
-bench-paths: $(LIB) $(FIXTURES) $(TOOLS)
+bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 	BUILD=$(abspath $(BUILD)) sh tools/bench_paths.sh
 
 # Fault injection (tests/faults): the shim linked with --wrap for every libc

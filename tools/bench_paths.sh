@@ -3,9 +3,11 @@
 # by: the fake skc's posix_spawnp, and exec_caller's fork+execvp,
 # fork+execve, vfork+execv, system() and bare execvp.  Each runs real
 # clang++ -O2 on a generated IR while the caller holds CALLER_MB, without
-# and with the shim; peakrss -p prints the peak of the whole process tree,
-# summing proportional set sizes (a forked child shares its parent's pages:
-# summed RSS would count them twice).
+# and with the shim; skcexec-profile gives the peak of the whole run: the
+# kernel's count for the run's own memory cgroup where one is writable (a
+# forked child's pages shared with its parent count once), else a sampled
+# sum of RSS (shared pages then count twice: the baseline of the fork paths
+# looks worse than it is).
 set -eu
 : "${BUILD:?run through make bench-paths}"
 CALLER_MB=${CALLER_MB:-1000}
@@ -13,7 +15,7 @@ IR_FUNCS=${IR_FUNCS:-300}
 CLANG=${CLANG:-$(command -v clang++ || true)}
 [ -n "$CLANG" ] || { echo "bench: needs clang++"; exit 1; }
 
-dir="$BUILD/bench"
+dir="$BUILD/bench-paths"
 mkdir -p "$dir/bin"
 cp "$BUILD/fixtures/skc" "$dir/bin/skc"
 # exec_caller must be named skc to be a caller: a directory of its own.
@@ -23,12 +25,14 @@ cp "$BUILD/fixtures/exec_caller" "$dir/exec/skc"
 { printf 'target triple = "%s"\n' "$("$CLANG" -print-target-triple)"
   "$BUILD/tools/gen_ir" "$IR_FUNCS"; } >"$dir/input.ll"
 echo "bench: IR $(wc -c <"$dir/input.ll") bytes, caller holds $CALLER_MB MiB"
-printf '%-14s %12s %12s\n' path "without MiB" "with MiB"
+printf '%-14s %22s %22s\n' path "without: peak MiB" "with: peak MiB"
 
-peak() {   # prints peak_total_mb of the command "$@"
-    "$BUILD/tools/peakrss" -p -i 10 -o "$dir/peak" -- "$@" >/dev/null 2>&1 || {
+peak() {   # prints the peak MiB of the command "$@"
+    "$BUILD/bin/skcexec-profile" --quiet --interval 10 --output "$dir/peak" \
+        -- "$@" >/dev/null 2>&1 || {
         echo "bench: failed: $*" >&2; cat "$dir/peak" >&2; exit 1; }
-    sed -n 's/.*peak_total_mb=\([0-9.]*\).*/\1/p' "$dir/peak"
+    sed -n 's/^skcexec-profile: peak_mib=\([0-9]*\) source=\([a-z0-9-]*\).*/\1 (\2)/p' \
+        "$dir/peak"
 }
 
 for path in posix_spawnp fork-execvp fork-execve vfork-execv system execvp; do
@@ -42,5 +46,5 @@ for path in posix_spawnp fork-execvp fork-execve vfork-execv system execvp; do
     without=$(SKCEXEC_DISABLE=1 peak "$@")
     with=$(LD_PRELOAD="$BUILD/libskcexec.so" peak "$@")
     "$dir/prog"
-    printf '%-14s %12s %12s\n' "$path" "$without" "$with"
+    printf '%-14s %22s %22s\n' "$path" "$without" "$with"
 done

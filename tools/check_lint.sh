@@ -47,7 +47,7 @@ run_cppcheck() {
 #   clang-analyzer-deadcode.DeadStores  `w = write(...)` kept only to
 #       silence warn_unused_result in dying children.
 #   cert-err34-c  atoi on command-line options of test programs.
-#   misc-no-recursion  peakrss walks a process tree recursively.
+#   misc-no-recursion  the profiler walks a process tree recursively.
 #   bugprone-suspicious-string-compare  the `!strcmp(a, b)` idiom.
 #   performance-no-int-to-ptr  thread arguments passed as (void *)(long)i.
 CLANG_TIDY_TEST_EXCLUDE='-clang-analyzer-core.NonNullParamChecker,-clang-analyzer-unix.Malloc,-clang-analyzer-unix.Vfork,-clang-analyzer-deadcode.DeadStores,-cert-err34-c,-misc-no-recursion,-bugprone-suspicious-string-compare,-performance-no-int-to-ptr'
@@ -83,9 +83,9 @@ SC_BATS_EXCLUDE=SC2164,SC1010
 
 run_shellcheck() {
     local out rc=0 tmp f
-    out=$(shellcheck -s bash -f gcc -e "$SC_EXCLUDE" "${sh_files[@]}" 2>&1) || rc=1
+    out=$(shellcheck -x -s bash -f gcc -e "$SC_EXCLUDE" "${sh_files[@]}" 2>&1) || rc=1
     if [ "${#sh_own_dialect[@]}" -gt 0 ]; then
-        out+=$(shellcheck -f gcc -e "$SC_EXCLUDE" "${sh_own_dialect[@]}" 2>&1) || rc=1
+        out+=$(shellcheck -x -f gcc -e "$SC_EXCLUDE" "${sh_own_dialect[@]}" 2>&1) || rc=1
     fi
     # bats: `@test "name" {` -> `bats_test_LINE() {` (same line numbers),
     # called at the end as bats calls them, after declaring the variables
