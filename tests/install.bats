@@ -21,7 +21,7 @@ setup() {
 
 teardown() {
     if [ -n "${DPKG_INSTALLED:-}" ]; then
-        dpkg -r skcexec >/dev/null 2>&1 || true
+        dpkg_waiting -r skcexec >/dev/null 2>&1 || true
     fi
 }
 
@@ -182,6 +182,22 @@ clang_ran_in_place() {
     [ "$status" -eq 0 ]
 }
 
+# dpkg, waiting up to 2 minutes for the dpkg lock: an apt-get run by
+# something else on the machine holds it for a while, and dpkg itself
+# would fail at once ("dpkg frontend lock was locked by another process").
+dpkg_waiting() {
+    local i out rc
+    for ((i = 0; i < 120; i++)); do
+        out=$(dpkg "$@" 2>&1) && { echo "$out"; return 0; }
+        rc=$?
+        [[ "$out" == *"lock"*"locked by another process"* ]] || {
+            echo "$out"; return "$rc"; }
+        sleep 1
+    done
+    echo "$out"
+    return "$rc"
+}
+
 @test "dpkg -i then dpkg -r: works installed, removed without leftovers" {
     [ "$(id -u)" -eq 0 ] || skip "needs root (dpkg -i)"
     command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
@@ -192,7 +208,7 @@ clang_ran_in_place() {
     mk deb
     deb=$BUILD/skcexec_0.1.0_$(dpkg --print-architecture).deb
     DPKG_INSTALLED=1
-    dpkg -i "$deb"
+    dpkg_waiting -i "$deb"
     mapfile -t owned < <(dpkg -L skcexec | while read -r f; do
         [ -d "$f" ] || echo "$f"; done)
     [ "${#owned[@]}" -ge 10 ]
@@ -205,7 +221,7 @@ clang_ran_in_place() {
     rm -f "$T/rep/"*
     /usr/bin/skcexec skc -o out --pidfile "$T/skc.pid"
     clang_ran_in_place
-    dpkg -r skcexec
+    dpkg_waiting -r skcexec
     DPKG_INSTALLED=
     for f in "${owned[@]}"; do
         [ ! -e "$f" ] && [ ! -L "$f" ] || { echo "left: $f"; false; }
