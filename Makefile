@@ -26,7 +26,7 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
             $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
             $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
-            $(BUILD)/fixtures/spawn_argv
+            $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
@@ -57,6 +57,11 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c
 $(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/exec_caller.c tests/fixtures/popen.c
+
+# -rdynamic: its readlink must take the place of libc's for the library.
+$(BUILD)/fixtures/decide_probe: tests/fixtures/decide_probe.c tests/fixtures/fail.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread -rdynamic -o $@ $<
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)

@@ -72,8 +72,8 @@ pid_t skcexec_vfork_fallback(void)
 void *skcexec_vfork_prepare(void)
 {
     int saved = errno;
+    real_before_fork();     /* first: the trampoline's fast path needs both */
     void *real = real_lookup(&real_slot_vfork, "vfork");
-    real_before_fork();
     int active = process_active();
     errno = saved;
     return real != NULL && !active ? real : (void *)skcexec_vfork_fallback;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -86,17 +88,45 @@ __attribute__((constructor)) static void process_init(int argc, char **argv,
         g_argv = argv;
 }
 
-/* How many times a thread that finds another one deciding looks again
- * before it gives up; deciding takes tens of microseconds. */
-#define DECIDE_PATIENCE 100000
+/* How long a thread that finds another one deciding waits for its verdict
+ * before it answers inert for this call; deciding takes tens of
+ * microseconds.  A time, not a count of sched_yield calls: on a loaded CPU
+ * each yield can give away a whole time slice. */
+#define DECIDE_PATIENCE_NS 50000000L
+
+static pid_t my_tid(void)
+{
+    return (pid_t)syscall(SYS_gettid);
+}
+
+/* 1 if thread `tid` is not in this process: we are a copy of a process in
+ * which it was deciding, made by a fork that is not ours (_Fork, clone). */
+static int thread_gone(pid_t tid)
+{
+    int saved = errno;
+    int gone = syscall(SYS_tgkill, (long)getpid(), (long)tid, 0L) != 0 &&
+               errno == ESRCH;
+    errno = saved;
+    return gone;
+}
+
+static long now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000000000L + t.tv_nsec;
+}
 
 int process_decide(void)
 {
     int s = PROCESS_UNDECIDED;
-    if (__atomic_compare_exchange_n(&process_state, &s, PROCESS_DECIDING, 0,
+    pid_t tid = my_tid();
+    /* While deciding, the state is minus the decider's thread id, set in
+     * the same CAS that elects it: a waiter always knows who decides. */
+    if (__atomic_compare_exchange_n(&process_state, &s, -(int)tid, 0,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        /* We decide: g_settings and g_name are written by this thread
-         * only, before the verdict is published. */
+        /* g_settings and g_name are written by this thread only, before
+         * the verdict is published. */
         int saved = errno;
         int active = decide();
         __atomic_store_n(&process_state,
@@ -105,20 +135,29 @@ int process_decide(void)
         errno = saved;
         return active;
     }
-    /* Another thread is deciding: wait for its verdict.  Our own fork and
-     * vfork decide before they fork, so only a child made some other way
-     * (a raw clone) while a thread was deciding can wait in vain: it gives
-     * up and stays inert, which is always safe. */
-    for (int i = 0; i < DECIDE_PATIENCE; i++) {
+    if (s == PROCESS_ACTIVE || s == PROCESS_INERT)
+        return s == PROCESS_ACTIVE;
+    /* Someone is deciding.  Waiting is vain when it is this very thread (a
+     * signal handler interrupted decide()): inert for this call.  When the
+     * decider is not in this process at all, nobody ever will decide here:
+     * inert for good. */
+    pid_t decider = (pid_t)-s;
+    if (decider == tid)
+        return 0;
+    if (thread_gone(decider)) {
+        __atomic_compare_exchange_n(&process_state, &s, PROCESS_INERT, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        return s == PROCESS_ACTIVE;
+    }
+    long deadline = now_ns() + DECIDE_PATIENCE_NS;
+    for (;;) {
         s = __atomic_load_n(&process_state, __ATOMIC_ACQUIRE);
         if (s == PROCESS_ACTIVE || s == PROCESS_INERT)
             return s == PROCESS_ACTIVE;
+        if (now_ns() >= deadline)
+            return 0;           /* inert for this call; the state is the decider's */
         sched_yield();
     }
-    s = PROCESS_DECIDING;
-    __atomic_compare_exchange_n(&process_state, &s, PROCESS_INERT, 0,
-                                __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-    return s == PROCESS_ACTIVE;
 }
 
 const struct settings *process_settings(void) { return &g_settings; }

@@ -24,10 +24,10 @@ enum {
     PROCESS_UNDECIDED = 0,
     PROCESS_ACTIVE = 1,
     PROCESS_INERT = 2,
-    PROCESS_DECIDING = 3,
 };
 
-/* One of the above; read by vfork_<arch>.S, so a plain int. */
+/* One of the above, or minus the id of the thread deciding; read by
+ * vfork_<arch>.S, so a plain int. */
 extern int process_state;
 
 /* The slow path of process_active(): decides (once per process). */

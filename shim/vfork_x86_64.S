@@ -10,6 +10,13 @@
  * where that says: libc's vfork, or a C function that forks instead (fork is
  * always a valid vfork) and may then hand the exec over.
  */
+/* Built with -fcf-protection, the library must say it is IBT/SHSTK-ready
+ * like its C objects, or the loader turns CET off for the whole process:
+ * cet.h adds that note (the code itself is ready: endbr64 below, balanced
+ * call/ret). */
+#ifdef __CET__
+#include <cet.h>
+#endif
         .text
         .globl  vfork
         .type   vfork, @function

@@ -111,3 +111,26 @@ same_without_and_with_shim() {
 @test "forking while other threads hold the file-actions lock" {
     same_without_and_with_shim fork-lock 120
 }
+
+# The first wrapped call of a process decides whether it is skc.  A call
+# that cannot wait for that decision must not: one from a signal handler
+# interrupting it on the same thread, or from a child forked by _Fork (not
+# wrapped) while another thread decided.  With a CPU-bound loop on the same
+# CPU, waiting by yielding took minutes; the limit only catches that.
+decide_interrupted() {
+    command -v taskset >/dev/null || skip "taskset not installed"
+    taskset -c 0 sh -c 'while :; do :; done' &
+    local busy=$! rc
+    timeout 30 taskset -c 0 env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" \
+        "$BUILD/fixtures/decide_probe" "$1" || rc=$?
+    kill "$busy"
+    [ "${rc:-0}" -eq 0 ]
+}
+
+@test "a signal handler's fork during the decision does not wait for itself" {
+    decide_interrupted signal
+}
+
+@test "a _Fork child of a process in mid-decision does not wait for it" {
+    decide_interrupted _Fork
+}
