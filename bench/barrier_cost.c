@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "barrier.h"
+#include "timing.h"
 
 /* barrier.c asks how many threads there are only when a writer is found,
  * to tell a writer that is the caller itself (waiting would be vain).  The
@@ -31,19 +32,6 @@
 int process_threads(void)
 {
     return 1;
-}
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static int open_or_die(const char *path, int flags)

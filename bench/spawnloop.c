@@ -22,35 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 extern char **environ;
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Our environment without LD_PRELOAD (the array is never freed). */
-static char **bare_env(void)
-{
-    size_t n = 0, k = 0;
-    while (environ[n])
-        n++;
-    char **env = calloc(n + 1, sizeof *env);
-    if (!env)
-        exit(2);
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
-            env[k++] = environ[i];
-    return env;
-}
 
 /* Starts argv[0] once; returns its pid or -1. */
 static pid_t start(int use_fork, char **argv, char **envp)
@@ -76,7 +50,7 @@ int main(int argc, char **argv)
               stderr);
         return 2;
     }
-    char **envp = bare ? bare_env() : environ;
+    char **envp = bare ? env_with_preload(environ, "") : environ;
     int use_fork = argv[1][0] == 'f';
     long n = atol(argv[2]);
     char *child[] = {argv[3], NULL};

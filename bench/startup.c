@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 extern char **environ;
 
 #define MAX_SETTINGS 16
@@ -40,53 +42,6 @@ static void die(const char *msg)
 {
     fprintf(stderr, "startup: %s\n", msg);
     exit(2);
-}
-
-static double now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of v[0..n-1]; sorts v. */
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* The environment PROG gets: ours with LD_PRELOAD replaced by `preload`
- * (or removed when it is empty), so the driver's own environment cannot
- * leak a preload into the "none" setting. */
-static char **make_env(const char *preload)
-{
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    char **envp = calloc(n + 2, sizeof *envp);
-    if (!envp)
-        die("out of memory");
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "LD_PRELOAD=", 11) != 0)
-            envp[k++] = environ[i];
-    if (*preload) {
-        size_t len = strlen(preload) + sizeof "LD_PRELOAD=";
-        char *s = malloc(len);
-        if (!s)
-            die("out of memory");
-        snprintf(s, len, "LD_PRELOAD=%s", preload);
-        envp[k++] = s;
-    }
-    envp[k] = NULL;
-    return envp;
 }
 
 /* One timed spawn + wait; returns ns, or -1 when the child failed. */
@@ -122,7 +77,7 @@ int main(int argc, char **argv)
             die("settings are LABEL=[PRELOAD], at most 16");
         *eq = '\0';
         set[ns].label = argv[optind];
-        set[ns].envp = make_env(eq + 1);
+        set[ns].envp = env_with_preload(environ, eq + 1);
         set[ns].ns = malloc((size_t)(rounds * spawns) * sizeof(double));
         if (!set[ns].ns)
             die("out of memory");

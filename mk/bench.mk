@@ -22,10 +22,10 @@ $(BENCH_DIR)/empty.so: bench/empty.c
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
 
 # The shim's own barrier code, linked in: the microbenchmark times it.
-$(BENCH_DIR)/barrier_cost: bench/barrier_cost.c shim/barrier.c shim/fdtable.c shim/log.c $(SHIM_HDR)
+$(BENCH_DIR)/barrier_cost: bench/barrier_cost.c bench/timing.h shim/barrier.c shim/fdtable.c shim/log.c $(SHIM_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ishim -o $@ bench/barrier_cost.c shim/barrier.c shim/fdtable.c shim/log.c
 
-$(BENCH_DIR)/%: bench/%.c
+$(BENCH_DIR)/%: bench/%.c bench/timing.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
