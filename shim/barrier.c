@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fdtable.h"
 #include "log.h"
 #include "process.h"
@@ -77,19 +78,12 @@ static int any_writer(int dirfd, char *const *argv)
     }
 }
 
-static long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 int barrier_wait(int dirfd, char *const *argv, long wait_ms)
 {
     /* Poll: a writer closing its file raises no event we could wait on
      * portably.  Back off from 0.5 ms to 20 ms so the common case (skc
      * closed the IR long ago) costs one walk, and a long wait costs little. */
-    long deadline = now_ms() + wait_ms;
+    long deadline = clock_ms() + wait_ms;
     long nap_us = 500;
     for (;;) {
         int r = any_writer(dirfd, argv);
@@ -97,7 +91,7 @@ int barrier_wait(int dirfd, char *const *argv, long wait_ms)
             return r;                   /* 0: no writer; -1: cannot tell */
         if (process_threads() == 1)
             return 2;                   /* the writer is us: waiting is vain */
-        if (now_ms() >= deadline)
+        if (clock_ms() >= deadline)
             return 1;                   /* timed out */
         struct timespec nap = { 0, nap_us * 1000 };
         while (nanosleep(&nap, &nap) != 0 && errno == EINTR)

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "actions.h"
 #include "barrier.h"
+#include "clock.h"
 #include "inplace.h"
 #include "log.h"
 #include "plan.h"
@@ -33,19 +33,12 @@ struct offer {
     char **argv, **envp;
 };
 
-static long now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Wait for the child's first byte; 1 if there is something to read. */
 static int wait_readable(int sock, long wait_ms)
 {
-    long deadline = now_ms() + wait_ms;
+    long deadline = clock_ms() + wait_ms;
     for (;;) {
-        long left = deadline - now_ms();
+        long left = deadline - clock_ms();
         struct pollfd p = { sock, POLLIN, 0 };
         int r = poll(&p, 1, left > 0 ? (int)left : 0);
         if (r > 0)

@@ -9,9 +9,9 @@
 #include <sched.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "policy.h"
 
@@ -92,7 +92,7 @@ __attribute__((constructor)) static void process_init(int argc, char **argv,
  * before it answers inert for this call; deciding takes tens of
  * microseconds.  A time, not a count of sched_yield calls: on a loaded CPU
  * each yield can give away a whole time slice. */
-#define DECIDE_PATIENCE_NS 50000000L
+#define DECIDE_PATIENCE_MS 50
 
 static pid_t my_tid(void)
 {
@@ -108,13 +108,6 @@ static int thread_gone(pid_t tid)
                errno == ESRCH;
     errno = saved;
     return gone;
-}
-
-static long now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long)t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
 int process_decide(void)
@@ -149,12 +142,12 @@ int process_decide(void)
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
         return s == PROCESS_ACTIVE;
     }
-    long deadline = now_ns() + DECIDE_PATIENCE_NS;
+    long deadline = clock_ms() + DECIDE_PATIENCE_MS;
     for (;;) {
         s = __atomic_load_n(&process_state, __ATOMIC_ACQUIRE);
         if (s == PROCESS_ACTIVE || s == PROCESS_INERT)
             return s == PROCESS_ACTIVE;
-        if (now_ns() >= deadline)
+        if (clock_ms() >= deadline)
             return 0;           /* inert for this call; the state is the decider's */
         sched_yield();
     }
