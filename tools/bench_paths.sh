@@ -14,6 +14,8 @@ CALLER_MB=${CALLER_MB:-1000}
 IR_FUNCS=${IR_FUNCS:-300}
 CLANG=${CLANG:-$(command -v clang++ || true)}
 [ -n "$CLANG" ] || { echo "bench: needs clang++"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/../bench/lib.sh"
 
 dir="$BUILD/bench-paths"
 mkdir -p "$dir/bin"
@@ -21,9 +23,7 @@ cp "$BUILD/fixtures/skc" "$dir/bin/skc"
 # exec_caller must be named skc to be a caller: a directory of its own.
 mkdir -p "$dir/exec"
 cp "$BUILD/fixtures/exec_caller" "$dir/exec/skc"
-# The IR names clang's own target, as skc's does (no -Woverride-module noise).
-{ printf 'target triple = "%s"\n' "$("$CLANG" -print-target-triple)"
-  "$BUILD/tools/gen_ir" "$IR_FUNCS"; } >"$dir/input.ll"
+gen_ir "$CLANG" "$IR_FUNCS" 1000 "$dir/input.ll"
 echo "bench: IR $(wc -c <"$dir/input.ll") bytes, caller holds $CALLER_MB MiB"
 printf '%-14s %22s %22s\n' path "without: peak MiB" "with: peak MiB"
 
