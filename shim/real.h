@@ -1,10 +1,11 @@
 /* real.h - the next definitions of the libc functions the shim wraps.
  *
- * Always reached through dlsym(RTLD_NEXT, ...), never by libc's name, so that
- * another preload library later in LD_PRELOAD still sees every call.  Each
- * pointer is looked up once, on first use, and cached; a lookup that fails
- * yields NULL and the wrapper reports ENOSYS (the library is then broken, not
- * the build: see entry.c).
+ * Always the next definition after this library (what dlsym(RTLD_NEXT, ...)
+ * gives), never libc's by name, so that another preload library later in
+ * LD_PRELOAD still sees every call.  Looked up at first use without dlsym
+ * or any lock (see real.c for why and how), then a wrapper only loads a
+ * pointer.  A name no object defines yields NULL, and its wrapper reports
+ * ENOSYS.
  */
 #ifndef SKCEXEC_REAL_H
 #define SKCEXEC_REAL_H
@@ -25,11 +26,14 @@ typedef int (*fa_adddup2_fn)(posix_spawn_file_actions_t *, int, int);
 typedef int (*fa_addpath_fn)(posix_spawn_file_actions_t *, const char *);
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
 
-/* Resolve `name` with RTLD_NEXT into *slot once; returns the pointer or NULL. */
-void *real_lookup(_Atomic(void *) *slot, const char *name);
+/* The next definition for *slot (one of those below), looked up once. */
+void *real_lookup(_Atomic(void *) *slot);
 
-#define REAL(type, name)                                                      \
-    ((type)real_lookup(&real_slot_##name, #name))
+#define REAL(type, name) ((type)real_lookup(&real_slot_##name))
+
+/* How many slots were left to dlsym (no GNU hash table, an IFUNC): 0 on a
+ * normal glibc system.  For the unit test. */
+int real_dlsym_calls(void);
 
 extern _Atomic(void *) real_slot_posix_spawn;
 extern _Atomic(void *) real_slot_posix_spawnp;
@@ -53,10 +57,5 @@ extern _Atomic(void *) real_slot_vfork;   /* read by vfork_<arch>.S */
 extern _Atomic(void *) real_slot_system;
 extern _Atomic(void *) real_slot_pidfd_spawn;
 extern _Atomic(void *) real_slot_pidfd_spawnp;
-
-/* Resolve the exec family now, in a parent about to fork or vfork: its
- * child then execs without a dlsym, which takes the loader's lock (not
- * async-signal-safe) and would cost every child ~25 us.  Once per process. */
-void real_before_fork(void);
 
 #endif
