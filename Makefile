@@ -29,7 +29,8 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/gen_ir
-UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
+UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
+            $(BUILD)/unit/unit_real
 
 .PHONY: all test unit bats demo bench-paths faults peer-test clean
 all: $(LIB)
@@ -71,6 +72,11 @@ $(BUILD)/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
+# real.c is no pure function, but its lookup is checked against dlsym.
+$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ishim -o $@ $< shim/real.c -ldl
+
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(PURE_SRC) $(SHIM_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ishim -o $@ $< $(PURE_SRC)
@@ -94,7 +100,8 @@ bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 # call it makes; tests/faults/run.sh fails each call in turn.
 FAULT_WRAP := open openat read syscall fstat fstatat faccessat fcntl dup2 \
               chdir fchdir socketpair sendmsg send recvmsg poll readlink \
-              dlsym malloc calloc realloc strdup
+              real_lookup malloc calloc realloc strdup stat mmap getrlimit \
+              sigpending
 $(BUILD)/faults/libskcexec.so: $(SHIM_SRC) $(SHIM_HDR) tests/faults/fault.c $(BUILD)/exports.map
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) tests/faults/fault.c $(SHIM_LDFLAGS) \

@@ -49,8 +49,6 @@ static void free_ops(struct fa_list *l)
 
 void actions_free(struct fa_list *l) { free_ops(l); }
 
-void actions_fork_prepare(void) { lock(); }
-void actions_fork_done(void) { unlock(); }
 
 void actions_init(fa_key fa)
 {

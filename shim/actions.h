@@ -42,9 +42,7 @@ void actions_mark_broken(fa_key fa);            /* an action we cannot replay */
 int actions_snapshot(fa_key fa, struct fa_list *out);
 void actions_free(struct fa_list *l);
 
-/* Around the caller's fork: hold the lock so that the child never sees a
- * record half-changed by another thread (nor a lock no one will release). */
-void actions_fork_prepare(void);
-void actions_fork_done(void);       /* in parent and child alike */
+/* No lock is held across a fork: a forked child of a caller is inert (see
+ * process.h) and never reads the records, whatever state they were in. */
 
 #endif

@@ -45,14 +45,23 @@ static int no_real(void)
     return -1;
 }
 
+/* A child of a caller's fork forking again is doing more than fork+exec:
+ * its parent's fork may return now. */
+static inline void leave_handover(void)
+{
+    if (__builtin_expect(handover_in_child, 0))
+        handover_release();
+}
+
 PUBLIC pid_t fork(void)
 {
     fork_fn real = REAL(fork_fn, fork);
     if (real == NULL)
         return no_real();
-    real_before_fork();
-    if (!process_active())
+    if (!process_active()) {
+        leave_handover();
         return real();
+    }
     return handover_fork(real);
 }
 
@@ -63,7 +72,10 @@ pid_t skcexec_vfork_fallback(void)
     fork_fn real = REAL(fork_fn, fork);
     if (real == NULL)
         return no_real();
-    return process_active() ? handover_fork(real) : real();
+    if (process_active())
+        return handover_fork(real);
+    leave_handover();
+    return real();
 }
 
 /* Called by the vfork trampoline, in the parent before anything is forked,
@@ -72,9 +84,10 @@ pid_t skcexec_vfork_fallback(void)
 void *skcexec_vfork_prepare(void)
 {
     int saved = errno;
-    real_before_fork();     /* first: the trampoline's fast path needs both */
-    void *real = real_lookup(&real_slot_vfork, "vfork");
+    void *real = REAL(void *, vfork);
     int active = process_active();
+    if (!active)
+        leave_handover();
     errno = saved;
     return real != NULL && !active ? real : (void *)skcexec_vfork_fallback;
 }
@@ -82,7 +95,7 @@ void *skcexec_vfork_prepare(void)
 PUBLIC int execve(const char *path, char *const argv[], char *const envp[])
 {
     execve_fn real = REAL(execve_fn, execve);
-    if (process_active())
+    if (handover_in_child || process_active())
         exec_in_caller(path, 0, argv, envp);
     return real ? real(path, argv, envp) : no_real();
 }
@@ -90,7 +103,7 @@ PUBLIC int execve(const char *path, char *const argv[], char *const envp[])
 PUBLIC int execv(const char *path, char *const argv[])
 {
     execv_fn real = REAL(execv_fn, execv);
-    if (process_active())
+    if (handover_in_child || process_active())
         exec_in_caller(path, 0, argv, environ);
     return real ? real(path, argv) : no_real();
 }
@@ -98,7 +111,7 @@ PUBLIC int execv(const char *path, char *const argv[])
 PUBLIC int execvp(const char *file, char *const argv[])
 {
     execv_fn real = REAL(execv_fn, execvp);
-    if (process_active())
+    if (handover_in_child || process_active())
         exec_in_caller(file, 1, argv, environ);
     return real ? real(file, argv) : no_real();
 }
@@ -106,7 +119,7 @@ PUBLIC int execvp(const char *file, char *const argv[])
 PUBLIC int execvpe(const char *file, char *const argv[], char *const envp[])
 {
     execvpe_fn real = REAL(execvpe_fn, execvpe);
-    if (process_active())
+    if (handover_in_child || process_active())
         exec_in_caller(file, 1, argv, envp);
     return real ? real(file, argv, envp) : no_real();
 }
@@ -170,17 +183,36 @@ static const char *fd_path(int fd, const char *rel, char *buf, size_t size)
     return buf;
 }
 
+/* In a caller, an exec by descriptor: the barrier, by the path behind it.
+ * Out of line, so that the wrappers' own frames stay small where they are
+ * inert (a clone child may have a small stack). */
+static __attribute__((noinline)) void exec_at_in_caller(
+    int dirfd, const char *path, char *const argv[], char *const envp[],
+    int flags)
+{
+    char buf[PATH_MAX];
+    int saved = errno;
+    const char *p = NULL;
+    if (path == NULL || (flags & AT_EMPTY_PATH && path[0] == '\0'))
+        p = fd_path(dirfd, NULL, buf, sizeof buf);
+    else if (path[0] == '/' || dirfd == AT_FDCWD)
+        p = path;
+    else
+        p = fd_path(dirfd, path, buf, sizeof buf);
+    errno = saved;
+    if (p != NULL && !(flags & AT_SYMLINK_NOFOLLOW))
+        exec_in_caller(p, 0, argv, envp);
+}
+
+/* An exec by descriptor is never handed over from a caller's child: the
+ * parent would have to exec the file by path, and the path may name
+ * another file by then.  The child execs it itself. */
 PUBLIC int fexecve(int fd, char *const argv[], char *const envp[])
 {
     fexecve_fn real = REAL(fexecve_fn, fexecve);
-    if (process_active()) {
-        char buf[PATH_MAX];
-        int saved = errno;
-        const char *p = fd_path(fd, NULL, buf, sizeof buf);
-        errno = saved;
-        if (p != NULL)
-            exec_in_caller(p, 0, argv, envp);
-    }
+    leave_handover();
+    if (process_active())
+        exec_at_in_caller(fd, NULL, argv, envp, AT_EMPTY_PATH);
     return real ? real(fd, argv, envp) : no_real();
 }
 
@@ -189,19 +221,16 @@ PUBLIC int execveat(int dirfd, const char *path, char *const argv[],
                     char *const envp[], int flags)
 {
     execveat_fn real = REAL(execveat_fn, execveat);
-    if (process_active() && may_be_null(path) != NULL) {
-        char buf[PATH_MAX];
-        int saved = errno;
-        const char *p = NULL;
-        if ((flags & AT_EMPTY_PATH) && path[0] == '\0')
-            p = fd_path(dirfd, NULL, buf, sizeof buf);
-        else if (path[0] == '/' || dirfd == AT_FDCWD)
-            p = path;
+    if (handover_in_child) {
+        /* By path only (see fexecve). */
+        if (may_be_null(path) != NULL && !(flags & AT_EMPTY_PATH) &&
+            !(flags & AT_SYMLINK_NOFOLLOW) &&
+            (path[0] == '/' || dirfd == AT_FDCWD))
+            exec_in_caller(path, 0, argv, envp);
         else
-            p = fd_path(dirfd, path, buf, sizeof buf);
-        errno = saved;
-        if (p != NULL && !(flags & AT_SYMLINK_NOFOLLOW))
-            exec_in_caller(p, 0, argv, envp);
+            handover_release();
+    } else if (process_active() && may_be_null(path) != NULL) {
+        exec_at_in_caller(dirfd, path, argv, envp, flags);
     }
     return real ? real(dirfd, path, argv, envp, flags) : no_real();
 }
@@ -210,7 +239,7 @@ PUBLIC int execveat(int dirfd, const char *path, char *const argv[],
 PUBLIC int system(const char *cmd)
 {
     system_fn real = REAL(system_fn, system);
-    if (process_active() && cmd != NULL && !handover_in_child)
+    if (process_active() && cmd != NULL)
         system_in_place(cmd);
     return real ? real(cmd) : no_real();
 }

@@ -16,6 +16,7 @@
 #include "policy.h"
 
 int process_state;
+pid_t process_pid;              /* the process that decided */
 
 static struct settings g_settings;
 static char g_name[256];
@@ -45,7 +46,10 @@ static int decide(void)
     };
     settings_parse(s, &env);
 
-    char exe[4096];
+    /* Static, not on the stack: decide() also runs in the children of
+     * forks that are not ours (raw clone with a small stack); only the
+     * thread that won the election ever gets here. */
+    static char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     const char *exe_base = NULL;
     if (n > 0) {
@@ -60,7 +64,9 @@ static int decide(void)
     const char *who = policy_caller_name(exe_base, arg0_base, &s->callers);
     if (who == NULL)
         return 0;
-    snprintf(g_name, sizeof g_name, "%s", who);
+    size_t len = strnlen(who, sizeof g_name - 1);
+    memcpy(g_name, who, len);
+    g_name[len] = '\0';
 
     /* From here on this process is a caller: it may speak. */
     if (s->warn[0] != '\0')
@@ -121,6 +127,7 @@ int process_decide(void)
         /* g_settings and g_name are written by this thread only, before
          * the verdict is published. */
         int saved = errno;
+        process_pid = getpid();
         int active = decide();
         __atomic_store_n(&process_state,
                          active ? PROCESS_ACTIVE : PROCESS_INERT,
@@ -129,7 +136,7 @@ int process_decide(void)
         return active;
     }
     if (s == PROCESS_ACTIVE || s == PROCESS_INERT)
-        return s == PROCESS_ACTIVE;
+        return s == PROCESS_ACTIVE && getpid() == process_pid;
     /* Someone is deciding.  Waiting is vain when it is this very thread (a
      * signal handler interrupted decide()): inert for this call.  When the
      * decider is not in this process at all, nobody ever will decide here:
@@ -140,13 +147,13 @@ int process_decide(void)
     if (thread_gone(decider)) {
         __atomic_compare_exchange_n(&process_state, &s, PROCESS_INERT, 0,
                                     __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-        return s == PROCESS_ACTIVE;
+        return s == PROCESS_ACTIVE && getpid() == process_pid;
     }
     long deadline = clock_ms() + DECIDE_PATIENCE_MS;
     for (;;) {
         s = __atomic_load_n(&process_state, __ATOMIC_ACQUIRE);
         if (s == PROCESS_ACTIVE || s == PROCESS_INERT)
-            return s == PROCESS_ACTIVE;
+            return s == PROCESS_ACTIVE && getpid() == process_pid;
         if (clock_ms() >= deadline)
             return 0;           /* inert for this call; the state is the decider's */
         sched_yield();

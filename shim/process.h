@@ -14,9 +14,15 @@
  *     (argv[0] too, because skc is often installed as a symlink);
  *   - its own argv has no --batch (one clang per unit: it must survive).
  * The settings are read from the environment as it is at that first call.
+ * Only the process that decided acts: a child forked from a caller (by fork,
+ * _Fork or clone; a worker, say) shares the verdict in its copy of memory,
+ * but its pid differs, so it is inert unless it execs a caller again.
  */
 #ifndef SKCEXEC_PROCESS_H
 #define SKCEXEC_PROCESS_H
+
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "settings.h"
 
@@ -29,6 +35,7 @@ enum {
 /* One of the above, or minus the id of the thread deciding; read by
  * vfork_<arch>.S, so a plain int. */
 extern int process_state;
+extern pid_t process_pid;       /* valid once decided */
 
 /* The slow path of process_active(): decides (once per process). */
 int process_decide(void);
@@ -39,7 +46,7 @@ static inline int process_active(void)
     if (__builtin_expect(s == PROCESS_INERT, 1))
         return 0;
     if (s == PROCESS_ACTIVE)
-        return 1;
+        return getpid() == process_pid;     /* not in a forked child */
     return process_decide();
 }
 

@@ -14,6 +14,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -22,7 +26,8 @@
 #define POINTS(X)                                                             \
     X(open) X(openat) X(read) X(getdents) X(fstat) X(fstatat) X(faccessat)    \
     X(fcntl) X(dup2) X(chdir) X(fchdir) X(socketpair) X(sendmsg) X(send)      \
-    X(recvmsg) X(poll) X(readlink) X(execve) X(alloc)
+    X(recvmsg) X(poll) X(readlink) X(execve) X(alloc) X(stat) X(mmap)        \
+    X(getrlimit) X(sigpending)
 
 enum {
 #define ENUM(p) P_##p,
@@ -255,7 +260,8 @@ ssize_t __wrap_readlink(const char *path, char *buf, size_t n)
     return __real_readlink(path, buf, n);
 }
 
-/* execve is reached through dlsym(RTLD_NEXT): hand out a checker. */
+/* execve is reached through real.c's lookup: hand out a checker. */
+extern _Atomic(void *) real_slot_execve;
 static int (*next_execve)(const char *, char *const[], char *const[]);
 static int fault_execve(const char *p, char *const a[], char *const e[])
 {
@@ -263,15 +269,43 @@ static int fault_execve(const char *p, char *const a[], char *const e[])
     return next_execve(p, a, e);
 }
 
-void *__real_dlsym(void *, const char *);
-void *__wrap_dlsym(void *h, const char *name)
+void *__real_real_lookup(_Atomic(void *) *slot);
+void *__wrap_real_lookup(_Atomic(void *) *slot)
 {
-    void *f = __real_dlsym(h, name);
-    if (f != NULL && strcmp(name, "execve") == 0) {
+    void *f = __real_real_lookup(slot);
+    if (f != NULL && slot == &real_slot_execve) {
         next_execve = (int (*)(const char *, char *const[], char *const[]))f;
         return (void *)fault_execve;
     }
     return f;
+}
+
+int __real_stat(const char *, struct stat *);
+int __wrap_stat(const char *path, struct stat *st)
+{
+    FAIL_IF(stat, EACCES, -1);
+    return __real_stat(path, st);
+}
+
+void *__real_mmap(void *, size_t, int, int, int, off_t);
+void *__wrap_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
+{
+    FAIL_IF(mmap, ENOMEM, MAP_FAILED);
+    return __real_mmap(a, n, prot, flags, fd, off);
+}
+
+int __real_getrlimit(int, struct rlimit *);
+int __wrap_getrlimit(int r, struct rlimit *l)
+{
+    FAIL_IF(getrlimit, EPERM, -1);
+    return __real_getrlimit(r, l);
+}
+
+int __real_sigpending(sigset_t *);
+int __wrap_sigpending(sigset_t *set)
+{
+    FAIL_IF(sigpending, EFAULT, -1);
+    return __real_sigpending(set);
 }
 
 void *__real_malloc(size_t);

@@ -13,7 +13,8 @@ set -u
 : "${BUILD:?run through make faults}"
 LIB="$BUILD/faults/libskcexec.so"
 POINTS="open openat read getdents fstat fstatat faccessat fcntl dup2 chdir
-        fchdir socketpair sendmsg send recvmsg poll readlink execve alloc"
+        fchdir socketpair sendmsg send recvmsg poll readlink execve alloc
+        stat mmap getrlimit sigpending"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/bin" "$T/rep" "$T/pkg"
