@@ -2,18 +2,27 @@
  * over to the parent, which execs clang in place.
  *
  * Exec'ing clang in a forked child frees nothing: the parent still holds its
- * heap.  So, in callers only, fork makes a CLOEXEC socket pair and the parent
- * waits (at most SKCEXEC_FORK_WAIT_MS) for the child's first exec:
+ * heap.  So, in callers only, fork makes a CLOEXEC socket pair and a shared
+ * page holding one arbitration word, and the parent waits (at most
+ * SKCEXEC_FORK_WAIT_MS) for the child's first exec:
  *   - a child exec'ing anything else, exiting, or forking again closes its
  *     end: the parent's fork returns at once, as without the shim;
- *   - a child about to exec clang sends path, argv, envp, its cwd and every
- *     fd it would pass on (SCM_RIGHTS), its signal mask, ignored signals and
- *     umask, then waits; the parent replays that state on itself (the pipe
- *     rule maps capture pipes back to its own stdout/stderr), passes the IR
- *     barrier, flushes stdio, tells the child 'X' and execs.  If that fails,
- *     the parent undoes everything, tells the child 'G' and returns from
- *     fork: the child then execs clang itself.
- *   - after 'X', EOF means the parent is clang now: the child _exits.
+ *   - a child about to exec clang checks that it is still what its parent
+ *     is (ids, groups, capabilities, confinement, limits: identity.h), then
+ *     sends path, argv, envp, its cwd and every fd it would pass on
+ *     (SCM_RIGHTS), its signal mask, ignored signals and umask, and waits;
+ *     the parent replays that state on itself (the pipe rule maps capture
+ *     pipes back to its own stdout/stderr), passes the IR barrier, flushes
+ *     stdio, and execs.
+ * The word settles who runs clang, once: the parent moves it from OPEN to
+ * PARENT_EXECS just before its exec, or to CHILD_EXECS when it declines,
+ * gives up waiting, or its exec failed (then it has undone everything);
+ * the child moves it from OPEN to CHILD_EXECS when it stops waiting.  So
+ * every wait is bounded, on both sides, even when another process holds a
+ * copy of the socket (a worker forked by another thread): the child waits
+ * for a verdict at most SKCEXEC_WAIT_MS plus a margin, and after
+ * PARENT_EXECS only until the parent's image has changed (its exec
+ * succeeded: the child _exits) or the word says CHILD_EXECS.
  * Everything the child runs is async-signal-safe: no malloc, stdio or locks
  * (another thread may have held the malloc lock at fork time).
  */
@@ -39,12 +48,22 @@ struct handover_msg {
     uint32_t umask;
 };
 
-extern int handover_in_child;   /* this process is a child of a caller's fork */
+enum { HANDOVER_OPEN = 0, HANDOVER_PARENT_EXECS = 1, HANDOVER_CHILD_EXECS = 2 };
+
+/* How long either side waits for the other's next message, on top of the
+ * configured waits. */
+#define HANDOVER_MARGIN_MS 2000
+
+extern int handover_in_child;   /* set in children of a caller's fork */
 
 typedef pid_t (*fork_fn)(void);
 
 /* The caller's fork (and vfork): see above. */
 pid_t handover_fork(fork_fn real_fork);
+
+/* Is this process the child of a caller's fork, still holding its end?
+ * (Not a grandchild made by _Fork or clone: it has another pid.) */
+int handover_child(void);
 
 /* In the child: offer the exec of `path` (resolved) to the parent.  Returns
  * if the child must exec by itself; _exits if the parent became clang. */
@@ -53,7 +72,16 @@ void handover_offer(const char *path, char *const argv[], char *const envp[]);
 /* In the child: let the parent's fork return (idempotent). */
 void handover_release(void);
 
-/* In the parent (handover_parent.c): wait for the child's offer. */
-void handover_wait(int sock);
+/* In the parent (handover_parent.c): wait for the child's offer, and
+ * settle *word. */
+void handover_wait(int sock, int *word);
+
+/* Move *word from OPEN to `to`; 1 if this call did, or it already was. */
+static inline int handover_settle(int *word, int to)
+{
+    int open = HANDOVER_OPEN;
+    return __atomic_compare_exchange_n(word, &open, to, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE) || open == to;
+}
 
 #endif

@@ -7,45 +7,84 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "actions.h"
+#include "clock.h"
 #include "fdtable.h"
+#include "identity.h"
 #include "policy.h"
 #include "process.h"
 
 int handover_in_child;
 static int g_fd = -1;           /* child: our end of the socket pair */
 static ino_t g_ino;             /* ... and its inode, to know it is still ours */
-static pid_t g_parent_pgid, g_parent_sid;
+static pid_t g_child_pid;       /* child: our own pid, set at fork */
+static pid_t g_parent_pid;
+static int *g_word;             /* the arbitration word (handover.h) */
+static long g_verdict_ms;       /* how long to wait for the parent's verdict */
+static struct identity g_parent_id;
+
+/* Could this fork have been called from a signal handler?  Not if no
+ * handler is installed.  The parent's side of the handover allocates, so
+ * where one is, the fork stays a plain fork. */
+static int handlers_installed(void)
+{
+    for (int s = 1; s < NSIG; s++) {
+        struct sigaction a;
+        if (sigaction(s, NULL, &a) != 0)
+            continue;           /* SIGKILL, SIGSTOP, a libc-reserved one */
+        if ((a.sa_flags & SA_SIGINFO) ||
+            (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN))
+            return 1;
+    }
+    return 0;
+}
 
 pid_t handover_fork(fork_fn real_fork)
 {
     int saved = errno;
-    /* A forked child forking again is doing more than fork+exec. */
-    handover_release();
-    int sv[2];
-    struct stat st;
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    /* The parent's identity, taken here: the child compares its own with
+     * it before it offers (identity.h). */
+    struct identity id;
+    if (handlers_installed() || identity_take(&id) != 0) {
         errno = saved;
         return real_fork();     /* fail open: a plain fork */
     }
+    int *word = mmap(NULL, sizeof *word, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int sv[2];
+    struct stat st;
+    if (word == MAP_FAILED) {
+        errno = saved;
+        return real_fork();
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        munmap(word, sizeof *word);
+        errno = saved;
+        return real_fork();
+    }
     if (fstat(sv[1], &st) != 0)
         st.st_ino = 0;
-    pid_t pgid = getpgrp(), sid = getsid(0);
+    const struct settings *set = process_settings();
+    pid_t parent = getpid();
     errno = saved;
-    actions_fork_prepare();
     pid_t pid = real_fork();
-    actions_fork_done();
     if (pid == 0) {
         close(sv[0]);
         g_fd = sv[1];
         g_ino = st.st_ino;
-        g_parent_pgid = pgid;
-        g_parent_sid = sid;
+        g_child_pid = getpid();
+        g_parent_pid = parent;
+        g_word = word;
+        g_verdict_ms = set->wait_ms + HANDOVER_MARGIN_MS;
+        g_parent_id = id;
         handover_in_child = 1;
         errno = saved;
         return 0;
@@ -53,8 +92,9 @@ pid_t handover_fork(fork_fn real_fork)
     int fork_errno = errno;
     close(sv[1]);
     if (pid > 0)
-        handover_wait(sv[0]);   /* returns unless this process became clang */
+        handover_wait(sv[0], word);  /* returns unless this process is clang */
     close(sv[0]);
+    munmap(word, sizeof *word);
     errno = pid < 0 ? fork_errno : saved;
     return pid;
 }
@@ -68,19 +108,53 @@ static int ours(void)
            st.st_ino == g_ino;
 }
 
+int handover_child(void)
+{
+    return handover_in_child && g_fd >= 0 && getpid() == g_child_pid;
+}
+
 void handover_release(void)
 {
-    if (ours())
+    /* Only our own fork's child closes: in a grandchild (_Fork, clone) the
+     * descriptor is a copy, left alone like everything else there. */
+    if (handover_child() && ours())
         close(g_fd);
-    g_fd = -1;
+    if (getpid() == g_child_pid)
+        g_fd = -1;
 }
+
+/* Wait until fd is ready for `events` or the word leaves OPEN, at most
+ * until `deadline`; 1 when ready. */
+static int ready(short events, long deadline)
+{
+    for (;;) {
+        if (__atomic_load_n(g_word, __ATOMIC_ACQUIRE) != HANDOVER_OPEN)
+            return 0;
+        long left = deadline - clock_ms();
+        if (left <= 0)
+            return 0;
+        struct pollfd p = { g_fd, events, 0 };
+        int r = poll(&p, 1, left < 20 ? (int)left : 20);
+        if (r > 0)
+            return 1;
+        if (r < 0 && errno != EINTR)
+            return 0;
+    }
+}
+
+/* The offer must be sent by then: the parent is reading (or has given up,
+ * and the word says so). */
+static long g_send_deadline;
 
 static int send_all(const void *p, size_t n)
 {
     const char *c = p;
     while (n > 0) {
-        ssize_t w = send(g_fd, c, n, MSG_NOSIGNAL);
+        ssize_t w = send(g_fd, c, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+            ready(POLLOUT, g_send_deadline))
             continue;
         if (w <= 0)
             return -1;
@@ -190,7 +264,7 @@ static int send_offer(const char *path, char *const argv[], char *const envp[],
     memcpy(CMSG_DATA(c) + sizeof cwd, fds->fd, sizeof(int) * fds->n);
     ssize_t w;
     do
-        w = sendmsg(g_fd, &mh, MSG_NOSIGNAL);
+        w = sendmsg(g_fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
     while (w < 0 && errno == EINTR);
     if (w < 0)
         return -1;
@@ -204,20 +278,74 @@ static int send_offer(const char *path, char *const argv[], char *const envp[],
     return 0;
 }
 
-static ssize_t read_byte(char *c)
+/* "/proc/<pid>/exe" into buf (no snprintf: it may lock). */
+static void exe_link(char *buf, pid_t pid)
 {
-    ssize_t r;
+    char digits[16];
+    int n = 0;
     do
-        r = read(g_fd, c, 1);
-    while (r < 0 && errno == EINTR);
-    return r;
+        digits[n++] = (char)('0' + pid % 10);
+    while ((pid /= 10) > 0 && n < (int)sizeof digits);
+    memcpy(buf, "/proc/", 6);
+    char *p = buf + 6;
+    while (n > 0)
+        *p++ = digits[--n];
+    memcpy(p, "/exe", 5);
+}
+
+/* After PARENT_EXECS: has the parent's exec succeeded (or the parent gone)?
+ * Its executable is no longer ours; the socket alone cannot say, as another
+ * process may hold a copy of the parent's end. */
+static int parent_replaced(void)
+{
+    if (getppid() != g_parent_pid)
+        return 1;
+    char link[40];
+    struct stat mine, theirs;
+    exe_link(link, g_parent_pid);
+    if (stat("/proc/self/exe", &mine) != 0)
+        return 0;               /* cannot tell: keep waiting on the socket */
+    return stat(link, &theirs) != 0 || theirs.st_dev != mine.st_dev ||
+           theirs.st_ino != mine.st_ino;
+}
+
+/* Wait for the parent's verdict on a sent offer: returns if the child must
+ * exec clang itself; _exits if the parent is clang now. */
+static void await_verdict(void)
+{
+    long deadline = clock_ms() + g_verdict_ms;
+    int eof = 0;
+    for (;;) {
+        int w = __atomic_load_n(g_word, __ATOMIC_ACQUIRE);
+        if (w == HANDOVER_CHILD_EXECS)
+            return;
+        if (w == HANDOVER_PARENT_EXECS) {
+            if (eof || parent_replaced())
+                _exit(0);
+        } else if (eof || clock_ms() >= deadline) {
+            /* No verdict in time, or the parent is gone without one. */
+            if (handover_settle(g_word, HANDOVER_CHILD_EXECS))
+                return;
+            continue;           /* it settled first: read its verdict */
+        }
+        struct pollfd p = { g_fd, POLLIN, 0 };
+        if (!eof && poll(&p, 1, 20) > 0) {
+            char buf[16];
+            ssize_t r = read(g_fd, buf, sizeof buf);
+            eof = r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN);
+        } else if (eof) {
+            struct timespec t = { 0, 20 * 1000 * 1000 };
+            nanosleep(&t, NULL);
+        }
+    }
 }
 
 void handover_offer(const char *path, char *const argv[], char *const envp[])
 {
     int saved = errno;
-    if (!ours()) {
-        g_fd = -1;
+    if (!handover_child() || !ours()) {
+        handover_release();
+        errno = saved;
         return;
     }
     const struct settings *s = process_settings();
@@ -225,25 +353,26 @@ void handover_offer(const char *path, char *const argv[], char *const envp[])
     struct decision d;
     policy_decide(&v, &s->targets, &d);
     struct fdset fds = { .n = 0 };
-    /* Not clang, or the child changed what the parent cannot copy: its
-     * process group or session. */
-    if (!d.act || getpgrp() != g_parent_pgid || getsid(0) != g_parent_sid ||
+    struct identity mine;
+    /* Not clang, or the child is no longer what its parent is (it dropped
+     * privileges, changed its confinement or limits), or an fd cannot be
+     * inspected: it execs by itself. */
+    if (!d.act || identity_take(&mine) != 0 ||
+        !identity_same(&mine, &g_parent_id) ||
         fdtable_each(collect_inherited, &fds) != 0) {
+        handover_settle(g_word, HANDOVER_CHILD_EXECS);
         handover_release();
         errno = saved;
         return;
     }
+    g_send_deadline = clock_ms() + s->fork_wait_ms + HANDOVER_MARGIN_MS;
     int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     int sent = cwd >= 0 && send_offer(path, argv, envp, &fds, cwd) == 0;
     if (cwd >= 0)
         close(cwd);
-    char c = 0;
-    if (sent && read_byte(&c) == 1 && c == 'X') {
-        /* The parent is exec'ing.  'G': it failed and undid everything,
-         * we exec ourselves; EOF: the parent is clang now. */
-        if (read_byte(&c) <= 0)
-            _exit(0);
-    }
+    if (sent)
+        await_verdict();        /* _exits if the parent became clang */
+    handover_settle(g_word, HANDOVER_CHILD_EXECS);
     handover_release();
     errno = saved;
 }

@@ -16,6 +16,7 @@
 
 #include "actions.h"
 #include "barrier.h"
+#include "carryover.h"
 #include "clock.h"
 #include "inplace.h"
 #include "log.h"
@@ -48,10 +49,15 @@ static int wait_readable(int sock, long wait_ms)
     }
 }
 
-static int read_all(int sock, void *buf, size_t n)
+/* The rest of the offer, by `deadline`: a child that stalls mid-offer
+ * (stopped, say) cannot hold the parent's fork. */
+static int read_all(int sock, void *buf, size_t n, long deadline)
 {
     char *p = buf;
     while (n > 0) {
+        long left = deadline - clock_ms();
+        if (left <= 0 || !wait_readable(sock, left))
+            return -1;
         ssize_t r = read(sock, p, n);
         if (r < 0 && errno == EINTR)
             continue;
@@ -84,6 +90,7 @@ static char **split(char *buf, uint64_t bytes, uint32_t n)
 
 static int receive(int sock, struct offer *o)
 {
+    long deadline = clock_ms() + HANDOVER_MARGIN_MS;
     union {
         char buf[CMSG_SPACE(sizeof(int) * (HANDOVER_FDS_MAX + 1))];
         struct cmsghdr align;
@@ -96,7 +103,7 @@ static int receive(int sock, struct offer *o)
     mh.msg_controllen = sizeof ctl.buf;
     ssize_t r;
     do
-        r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+        r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
     while (r < 0 && errno == EINTR);
     if (r <= 0)
         return -1;              /* EOF: the child exec'd something else */
@@ -110,7 +117,8 @@ static int receive(int sock, struct offer *o)
         o->n_received += (int)k;
     }
     if ((size_t)r < sizeof o->m &&
-        read_all(sock, (char *)&o->m + r, sizeof o->m - (size_t)r) != 0)
+        read_all(sock, (char *)&o->m + r, sizeof o->m - (size_t)r,
+                 deadline) != 0)
         return -1;
     const struct handover_msg *m = &o->m;
     if (m->magic != HANDOVER_MAGIC || m->n_fds > HANDOVER_FDS_MAX ||
@@ -123,10 +131,10 @@ static int receive(int sock, struct offer *o)
     o->argv_buf = malloc(m->argv_bytes + 1);
     o->envp_buf = malloc(m->envp_bytes + 1);
     if (!o->numbers || !o->path || !o->argv_buf || !o->envp_buf ||
-        read_all(sock, o->numbers, sizeof(int) * m->n_fds) != 0 ||
-        read_all(sock, o->path, m->path_len) != 0 ||
-        read_all(sock, o->argv_buf, m->argv_bytes) != 0 ||
-        read_all(sock, o->envp_buf, m->envp_bytes) != 0 ||
+        read_all(sock, o->numbers, sizeof(int) * m->n_fds, deadline) != 0 ||
+        read_all(sock, o->path, m->path_len, deadline) != 0 ||
+        read_all(sock, o->argv_buf, m->argv_bytes, deadline) != 0 ||
+        read_all(sock, o->envp_buf, m->envp_bytes, deadline) != 0 ||
         o->path[m->path_len - 1] != '\0')
         return -1;
     o->argv = split(o->argv_buf, m->argv_bytes, m->argc);
@@ -160,9 +168,11 @@ static int lift(struct offer *o)
     return 0;
 }
 
-static void say(int sock, char c)
+/* Wake the child up: the verdict itself is in the shared word. */
+static void wake(int sock)
 {
-    while (send(sock, &c, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
+    char c = 0;
+    while (send(sock, &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno == EINTR)
         ;
 }
 
@@ -173,11 +183,15 @@ static void explain(const char *path, const char *why)
                  process_name(), policy_basename(path), why);
 }
 
-void handover_wait(int sock)
+void handover_wait(int sock, int *word)
 {
     const struct settings *s = process_settings();
-    if (!wait_readable(sock, s->fork_wait_ms))
-        return;                 /* the child is slow to exec: go on */
+    if (!wait_readable(sock, s->fork_wait_ms)) {
+        /* The child is slow to exec: go on, and let it exec by itself. */
+        handover_settle(word, HANDOVER_CHILD_EXECS);
+        wake(sock);
+        return;
+    }
     int cancel;                 /* fork is no cancellation point */
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
     struct offer o;
@@ -224,6 +238,9 @@ void handover_wait(int sock)
     plan.sigmask = o.m.sigmask;
     plan.has_umask = 1;
     plan.umask = (mode_t)o.m.umask;
+    why = carryover_refusal_for(&plan);
+    if (why != NULL)
+        goto out;
 
     int b = barrier_wait(plan.dirfd, plan.argv, s->wait_ms);
     if (b != 0) {
@@ -236,12 +253,18 @@ void handover_wait(int sock)
         why = "another thread holds stdout or stderr";
         goto out;
     }
+    long rss = process_rss_mib();
+    if (!handover_settle(word, HANDOVER_PARENT_EXECS)) {
+        why = "the child stopped waiting";
+        goto out;
+    }
     if (s->verbose >= 1)
         log_line("pid %d: %s replaced by %s (%s) from its forked child, "
                  "freeing %ld MiB RSS", (int)getpid(), process_name(),
-                 policy_basename(plan.argv[0]), plan.path, process_rss_mib());
-    say(sock, 'X');
+                 policy_basename(plan.argv[0]), plan.path, rss);
     int err = inplace_exec(&plan);
+    /* Still here: everything was undone; the child runs clang. */
+    __atomic_store_n(word, HANDOVER_CHILD_EXECS, __ATOMIC_RELEASE);
     if (s->verbose >= 1)
         log_line("pid %d: exec %s failed (%s); the child runs it",
                  (int)getpid(), plan.path, strerror(err));
@@ -249,7 +272,8 @@ void handover_wait(int sock)
 out:
     if (why != NULL)
         explain(o.path ? o.path : "?", why);
-    say(sock, 'G');             /* harmless if the child is already gone */
+    handover_settle(word, HANDOVER_CHILD_EXECS);
+    wake(sock);                 /* harmless if the child is already gone */
     if (planned)
         plan_free(&plan);
     free(fa.ops);

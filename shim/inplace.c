@@ -26,7 +26,7 @@ struct journal {
     size_t n, cap;
     int copy_base;              /* copies live at or above this fd */
     int cwd;                    /* original cwd (O_PATH), or -1 */
-    int sigdef_saved;
+    sigset_t sig_changed;       /* dispositions changed: restored by undo */
     struct sigaction old_act[NSIG];
     int sched_saved;
     int sched_policy;
@@ -120,10 +120,9 @@ static void undo(struct journal *j)
         setpgid(0, j->pgid);
     if (j->sched_saved)
         sched_setscheduler(0, j->sched_policy, &j->sched_param);
-    if (j->sigdef_saved)
-        for (int s = 1; s < NSIG; s++)
-            if (s != SIGKILL && s != SIGSTOP)
-                sigaction(s, &j->old_act[s], NULL);
+    for (int s = 1; s < NSIG; s++)
+        if (sigismember(&j->sig_changed, s) == 1)
+            sigaction(s, &j->old_act[s], NULL);
     for (size_t i = j->n; i-- > 0;) {
         struct fd_save *s = &j->fds[i];
         if (s->copy == FLAGS_ONLY) {
@@ -294,19 +293,27 @@ static int apply_attrs(struct journal *j, const struct exec_plan *p)
         j->umask_saved = 1;
     }
     if (p->has_sigstate || (f & POSIX_SPAWN_SETSIGDEF)) {
-        /* Save every disposition, then set what the child would have. */
-        j->sigdef_saved = 1;
+        /* Only SIG_IGN survives an exec: change a disposition only where
+         * ignored-or-not differs.  A handler left in place becomes SIG_DFL
+         * at the exec by itself, and undo never has to set it back. */
         for (int s = 1; s < NSIG; s++) {
             if (s == SIGKILL || s == SIGSTOP)
                 continue;
-            if (sigaction(s, NULL, &j->old_act[s]) != 0) {
-                j->old_act[s].sa_handler = SIG_DFL;
-                continue;
-            }
             struct sigaction act;
+            void (*h)(int);
+            if (!child_disposition(p, s, &h))
+                continue;
+            if (sigaction(s, NULL, &j->old_act[s]) != 0)
+                continue;       /* one libc reserves: not the caller's */
+            int ign_now = !(j->old_act[s].sa_flags & SA_SIGINFO) &&
+                          j->old_act[s].sa_handler == SIG_IGN;
+            if (ign_now == (h == SIG_IGN))
+                continue;
             memset(&act, 0, sizeof act);
-            if (child_disposition(p, s, &act.sa_handler))
-                sigaction(s, &act, NULL);
+            act.sa_handler = h;
+            if (sigaction(s, &act, NULL) != 0)
+                return -1;
+            sigaddset(&j->sig_changed, s);
         }
     }
     if (f & (POSIX_SPAWN_SETSCHEDULER | POSIX_SPAWN_SETSCHEDPARAM)) {
@@ -342,14 +349,20 @@ int inplace_exec(const struct exec_plan *p)
     /* Copies go above every fd an action names, so no action hits one. */
     j.copy_base = p->fd_base;
 
+    sigemptyset(&j.sig_changed);
+
     /* No signal handler may run while fds are half swapped. */
-    sigset_t all, orig;
+    sigset_t all, orig, pending;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &orig);
 
-    /* glibc's child order: attributes, file actions, then (env) chdir. */
+    /* glibc's child order: attributes, file actions, then (env) chdir.
+     * A signal pending now would reach clang (or, made default, be
+     * discarded and lost if the exec fails): then stay a spawn. */
     int err = 0;
-    if (apply_attrs(&j, p) != 0)
+    if (sigpending(&pending) != 0 || !sigisemptyset(&pending))
+        err = EAGAIN;
+    else if (apply_attrs(&j, p) != 0)
         err = errno ? errno : EINVAL;
     for (size_t i = 0; i < p->fa.n && err == 0; i++)
         if (replay(&j, p, i) != 0)

@@ -9,6 +9,7 @@
 
 #include "actions.h"
 #include "barrier.h"
+#include "carryover.h"
 #include "inplace.h"
 #include "log.h"
 #include "plan.h"
@@ -58,6 +59,13 @@ void spawn_in_place(const char *prog, int use_path,
                                  envp);
     if (why != NULL) {
         explain(s, prog, why);
+        goto out;
+    }
+
+    why = carryover_refusal_for(&plan);
+    if (why != NULL) {
+        explain(s, prog, why);
+        plan_free(&plan);
         goto out;
     }
 

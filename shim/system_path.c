@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "barrier.h"
+#include "carryover.h"
 #include "log.h"
 #include "policy.h"
 #include "process.h"
@@ -67,6 +68,9 @@ static const char *try(const char *cmd, char *buf, char **words)
     execve_fn real_execve = REAL(execve_fn, execve);
     if (real_execve == NULL)
         return "no execve";
+    const char *why = carryover_refusal_for(NULL);
+    if (why != NULL)
+        return why;
     int b = barrier_wait(AT_FDCWD, c.words + c.cmd, s->wait_ms);
     if (b != 0) {
         if (b > 0)
