@@ -94,7 +94,7 @@ plain_says() {
 @test "a threaded skc's fork + late exec of clang does not wait for a sibling worker" {
     cp "$BUILD/fixtures/trust_fork_threads" "$T/bin/skc"
     export SKCEXEC_FORK_WAIT_MS=500
-    same_without_and_with_shim timeout 20 skc 1500
+    same_without_and_with_shim timeout 20 skc 2000
     plain_says "clang: exit 0"
 }
 
