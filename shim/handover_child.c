@@ -84,7 +84,7 @@ pid_t handover_fork(fork_fn real_fork)
         g_parent_pid = parent;
         g_word = word;
         g_verdict_ms = set->wait_ms + HANDOVER_MARGIN_MS;
-        g_parent_id = id;
+        memcpy(&g_parent_id, &id, sizeof id);
         handover_in_child = 1;
         errno = saved;
         return 0;
@@ -278,7 +278,16 @@ static int send_offer(const char *path, char *const argv[], char *const envp[],
     return 0;
 }
 
-/* "/proc/<pid>/exe" into buf (no snprintf: it may lock). */
+static char *put(char *p, const char *s)
+{
+    while (*s != '\0')
+        *p++ = *s++;
+    *p = '\0';
+    return p;
+}
+
+/* "/proc/<pid>/exe" into buf, which has room for it (no snprintf: it may
+ * take a lock). */
 static void exe_link(char *buf, pid_t pid)
 {
     char digits[16];
@@ -286,11 +295,10 @@ static void exe_link(char *buf, pid_t pid)
     do
         digits[n++] = (char)('0' + pid % 10);
     while ((pid /= 10) > 0 && n < (int)sizeof digits);
-    memcpy(buf, "/proc/", 6);
-    char *p = buf + 6;
+    char *p = put(buf, "/proc/");
     while (n > 0)
         *p++ = digits[--n];
-    memcpy(p, "/exe", 5);
+    put(p, "/exe");
 }
 
 /* After PARENT_EXECS: has the parent's exec succeeded (or the parent gone)?
@@ -334,7 +342,7 @@ static void await_verdict(void)
             ssize_t r = read(g_fd, buf, sizeof buf);
             eof = r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN);
         } else if (eof) {
-            struct timespec t = { 0, 20 * 1000 * 1000 };
+            struct timespec t = { 0, 20L * 1000 * 1000 };
             nanosleep(&t, NULL);
         }
     }

@@ -67,7 +67,7 @@ int identity_take(struct identity *id)
 {
     int saved = errno;
     int r = 0;
-    memset(id, 0, sizeof *id);
+    memset(id, 0, sizeof *id);  /* status stays NUL-terminated */
     if (read_status(id->status, sizeof id->status) != 0)
         r = -1;
     for (int i = 0; r == 0 && i < IDENTITY_NS; i++) {
@@ -103,5 +103,17 @@ int identity_take(struct identity *id)
 
 int identity_same(const struct identity *a, const struct identity *b)
 {
-    return memcmp(a, b, sizeof *a) == 0;
+    if (strcmp(a->status, b->status) != 0 || a->root.dev != b->root.dev ||
+        a->root.ino != b->root.ino || a->pgid != b->pgid ||
+        a->sid != b->sid || a->nice != b->nice ||
+        a->personality != b->personality || a->securebits != b->securebits)
+        return 0;
+    for (int i = 0; i < IDENTITY_NS; i++)
+        if (a->ns[i].dev != b->ns[i].dev || a->ns[i].ino != b->ns[i].ino)
+            return 0;
+    for (int i = 0; i < RLIM_NLIMITS; i++)
+        if (a->limits[i].rlim_cur != b->limits[i].rlim_cur ||
+            a->limits[i].rlim_max != b->limits[i].rlim_max)
+            return 0;
+    return 1;
 }

@@ -30,8 +30,8 @@ struct identity {
     int nice, personality, securebits;
 };
 
-/* Fill *id (zeroed first, so two snapshots compare with memcmp); 0, or -1
- * if something could not be read: then no comparison can be trusted. */
+/* Fill *id; 0, or -1 if something could not be read: then no comparison
+ * can be trusted. */
 int identity_take(struct identity *id);
 
 /* Are the two the same process identity? */

@@ -88,29 +88,40 @@ static const struct {
 static int g_resolved;          /* real_setup has run */
 static int g_dlsym_calls;       /* lookups left to dlsym, for the tests */
 
+/* The native ELF types (<link.h>'s ElfW, spelled out for the linters). */
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Dyn elf_dyn;
+typedef Elf64_Sym elf_sym;
+typedef Elf64_Addr elf_addr;
+#else
+typedef Elf32_Dyn elf_dyn;
+typedef Elf32_Sym elf_sym;
+typedef Elf32_Addr elf_addr;
+#endif
+
 /* The dynamic section of this library: how it finds itself in the list. */
-extern ElfW(Dyn) _DYNAMIC[];
+extern elf_dyn _DYNAMIC[];
 
 /* One object's tables, from its dynamic section. */
 struct object {
-    const ElfW(Sym) *symtab;
+    const elf_sym *symtab;
     const char *strtab;
     const uint16_t *versym;     /* NULL: unversioned */
     const uint32_t *gnu_hash;
-    ElfW(Addr) base;
+    elf_addr base;
 };
 
 /* glibc rewrites d_ptr to absolute addresses in writable dynamic sections;
  * a read-only one (the vDSO, some architectures) keeps offsets. */
-static const void *dyn_ptr(ElfW(Addr) base, ElfW(Addr) p)
+static const void *dyn_ptr(elf_addr base, elf_addr p)
 {
-    return (const void *)(p < base ? p + base : p);
+    return (const void *)(p < base ? p + base : p); // NOLINT(performance-no-int-to-ptr): ELF addresses are integers
 }
 
 static int object_of(const struct link_map *l, struct object *o)
 {
     *o = (struct object){ .base = l->l_addr };
-    for (const ElfW(Dyn) *d = l->l_ld; d != NULL && d->d_tag != DT_NULL; d++) {
+    for (const elf_dyn *d = l->l_ld; d != NULL && d->d_tag != DT_NULL; d++) {
         switch (d->d_tag) {
         case DT_SYMTAB: o->symtab = dyn_ptr(o->base, d->d_un.d_ptr); break;
         case DT_STRTAB: o->strtab = dyn_ptr(o->base, d->d_un.d_ptr); break;
@@ -143,16 +154,16 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
     const uint32_t *t = o->gnu_hash;
     uint32_t nbuckets = t[0], symoffset = t[1], bloom_size = t[2],
              shift = t[3];
-    const ElfW(Addr) *bloom = (const ElfW(Addr) *)(t + 4);
+    const elf_addr *bloom = (const elf_addr *)(t + 4);
     const uint32_t *buckets = (const uint32_t *)(bloom + bloom_size);
     const uint32_t *chain = buckets + nbuckets;
-    const unsigned bits = sizeof(ElfW(Addr)) * 8;
+    const unsigned bits = sizeof(elf_addr) * 8;
 
     if (nbuckets == 0 || bloom_size == 0)
         return ABSENT;
-    ElfW(Addr) word = bloom[(h / bits) % bloom_size];
-    ElfW(Addr) mask = ((ElfW(Addr))1 << (h % bits)) |
-                      ((ElfW(Addr))1 << ((h >> shift) % bits));
+    elf_addr word = bloom[(h / bits) % bloom_size];
+    elf_addr mask = ((elf_addr)1 << (h % bits)) |
+                      ((elf_addr)1 << ((h >> shift) % bits));
     if ((word & mask) != mask)
         return ABSENT;
     uint32_t i = buckets[h % nbuckets];
@@ -160,7 +171,7 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
         return ABSENT;
     for (;; i++) {
         uint32_t ch = chain[i - symoffset];
-        const ElfW(Sym) *s = &o->symtab[i];
+        const elf_sym *s = &o->symtab[i];
         if ((ch | 1) == (h | 1) && same(o->strtab + s->st_name, name) &&
             s->st_shndx != SHN_UNDEF &&
             (ELF64_ST_BIND(s->st_info) == STB_GLOBAL ||
@@ -170,7 +181,7 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
                 return UNSURE;
             if (ELF64_ST_TYPE(s->st_info) != STT_FUNC)
                 return ABSENT;
-            *addr = (void *)(o->base + s->st_value);
+            *addr = (void *)(o->base + s->st_value); // NOLINT(performance-no-int-to-ptr): see dyn_ptr
             return FOUND;
         }
         if (ch & 1)
