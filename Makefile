@@ -65,6 +65,10 @@ $(BUILD)/fixtures/decide_probe: tests/fixtures/decide_probe.c tests/fixtures/fai
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -rdynamic -o $@ $<
 
+# The issue-10 fixtures share trust.h.
+$(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c)): \
+    tests/fixtures/trust.h tests/fixtures/fail.h
+
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
