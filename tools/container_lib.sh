@@ -51,8 +51,15 @@ ct_ready() {
         fi
     fi
     CT_RUNTIME=${SKCEXEC_CONTAINER_RUNTIME:-$(PATH=$PATH:/usr/sbin command -v runc)}
+    if [ ! -x "$CT_RUNTIME" ]; then
+        CT_WHY="no OCI runtime at '$CT_RUNTIME' (apt-get install runc)"; return 1
+    fi
     mkdir -p "$CT_CACHE" || { CT_WHY="cannot create $CT_CACHE"; return 1; }
     printf '[containers]\ndefault_ulimits = []\n' >"$CT_CACHE/containers.conf"
+    local err
+    if ! err=$(pm info 2>&1 >/dev/null); then
+        CT_WHY="podman does not start here: $(echo "$err" | tail -n 1)"; return 1
+    fi
 }
 
 # ct_probe IMAGE: a container with a 64 MiB limit must see that limit.
@@ -60,7 +67,7 @@ ct_probe() {
     local got
     got=$(pm run --rm --network none --memory 64m "$1" /bin/sh -c \
         'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null ||
-         cat /sys/fs/cgroup/memory.max' 2>&1)
+         cat /sys/fs/cgroup/memory.max' 2>&1 | tr -d '\0')
     if [ "$got" != 67108864 ]; then
         CT_WHY="podman cannot run a container with a memory limit here: $(echo "$got" | tail -n 1)"
         return 1
