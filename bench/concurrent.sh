@@ -7,13 +7,16 @@
 # CONC_K, k skc-like builds (the fixture holding CONC_HOLD MiB, then the
 # real clang++ -O2 on the bench's IR) start together in one memory cgroup
 # (skcexec-profile's), without and with the library preloaded for the whole
-# group (as `LD_PRELOAD=... make -j` would).  For each k: the peak of one
+# group (as `LD_PRELOAD=... make -j` would).  The IR is smaller than the
+# single-build rows' (CONC_IR_FUNCS functions of IR_OPS operations): four
+# clang -O2 share two cores.  For each k: the peak of one
 # run without a limit each way, then CONC_RUNS runs each way under a limit
 # midway between k x max(skc, clang) and k x (skc + clang), counting the
 # runs with an OOM kill and the builds that failed.
-#   CONC_K (1 2 4), CONC_HOLD (400), CONC_RUNS (3)
+#   CONC_K (1 2 4), CONC_HOLD (400), CONC_IR_FUNCS (50), CONC_RUNS (3)
 
 CONC_K=${CONC_K:-1 2 4}
+CONC_IR_FUNCS=${CONC_IR_FUNCS:-50}
 CONC_HOLD=${CONC_HOLD:-400}
 CONC_RUNS=${CONC_RUNS:-3}
 CONC_ROWS=()
@@ -42,7 +45,7 @@ conc_run() {
     [ "$mode" = shim ] && env=(env LD_PRELOAD="$LIB" SKCEXEC_VERBOSE=1)
     rm -rf "$dir"
     profile "$label" "$limit" "" "${env[@]}" bash -c "$CONC_DRIVER" driver "$k" "$dir" \
-        "$SKC" --hold-mb "$CONC_HOLD" --ir "$work/input.ll" -o prog --clang "$CLANG"
+        "$SKC" --hold-mb "$CONC_HOLD" --ir "$work/conc/input.ll" -o prog --clang "$CLANG"
     [ "$mode" = shim ] || return 0
     if [ "$STATUS" != 0 ] || [ "$OOM" = 1 ]; then
         fail "$label: failed (status $STATUS, oom_kill $OOM; $work/$label.err)"
@@ -57,14 +60,14 @@ conc_run() {
 
 concurrent() {
     local k i skc clang sum max limit pb ps kb ks fb fs
-    [ -s "$work/input.ll" ] || gen_ir "$CLANG" "$IR_FUNCS" "$IR_OPS" "$work/input.ll" || return 1
     mkdir -p "$work/conc"
+    gen_ir "$CLANG" "$CONC_IR_FUNCS" "$IR_OPS" "$work/conc/input.ll" || return 1
     # Sizes: one skc-like program alone (its clang is the fake one), clang
     # alone on the same IR.
     profile conc-size-skc "" "" env -u LD_PRELOAD "$SKC" --hold-mb "$CONC_HOLD" \
-        --ir "$work/input.ll" -o "$work/conc/prog" --clang "$BUILD/fixtures/fake_clang"
+        --ir "$work/conc/input.ll" -o "$work/conc/prog" --clang "$BUILD/fixtures/fake_clang"
     skc=$PEAK
-    profile conc-size-clang "" "" "$CLANG" -O2 -o "$work/conc/prog" "$work/input.ll" -no-pie
+    profile conc-size-clang "" "" "$CLANG" -O2 -o "$work/conc/prog" "$work/conc/input.ll" -no-pie
     clang=$PEAK
     case $SOURCE in
         cgroup-*) ;;
@@ -72,7 +75,7 @@ concurrent() {
            note "$CONC_SKIPPED"; return 0 ;;
     esac
     sum=$((skc + clang)) max=$((skc > clang ? skc : clang))
-    CONC_SIZES="skc-like program $skc MiB alone (holds $CONC_HOLD MiB), clang++ -O2 $clang MiB alone: max $max, sum $sum"
+    CONC_SIZES="skc-like program $skc MiB alone (holds $CONC_HOLD MiB), clang++ -O2 $clang MiB alone ($CONC_IR_FUNCS x $IR_OPS IR): max $max, sum $sum"
     note "concurrent: $CONC_SIZES"
     for k in $CONC_K; do
         limit=$((k * (max + sum) / 2))
