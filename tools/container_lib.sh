@@ -15,12 +15,16 @@
 CT_CACHE=${SKCEXEC_CONTAINER_CACHE:-/var/cache/skcexec-container}
 CT_WHY=     # why the engine cannot run here (ct_ready), one line
 
-# pm ARGS...: podman with the settings above.
+# pm ARGS...: podman with the settings above (paths given to it must be
+# absolute).  It runs in a directory of its own: on an OOM kill in a
+# container, conmon 2.1 here writes a file named `oom` into its working
+# directory, which would otherwise be the caller's (the source tree).
 pm() {
-    CONTAINERS_CONF=$CT_CACHE/containers.conf podman \
+    (cd "$CT_CACHE/cwd" &&
+     CONTAINERS_CONF=$CT_CACHE/containers.conf exec podman \
         --root "$CT_CACHE/storage" --runroot "$CT_CACHE/runroot" \
         --tmpdir "$CT_CACHE/libpod" --runtime "$CT_RUNTIME" \
-        --cgroup-manager=cgroupfs --events-backend=file "$@"
+        --cgroup-manager=cgroupfs --events-backend=file "$@")
 }
 
 # ct_ready: 0 when root, a memory cgroup, podman, runc and mmdebstrap are
@@ -54,7 +58,7 @@ ct_ready() {
     if [ ! -x "$CT_RUNTIME" ]; then
         CT_WHY="no OCI runtime at '$CT_RUNTIME' (apt-get install runc)"; return 1
     fi
-    mkdir -p "$CT_CACHE" || { CT_WHY="cannot create $CT_CACHE"; return 1; }
+    mkdir -p "$CT_CACHE/cwd" || { CT_WHY="cannot create $CT_CACHE"; return 1; }
     printf '[containers]\ndefault_ulimits = []\n' >"$CT_CACHE/containers.conf"
     local err
     if ! err=$(pm info 2>&1 >/dev/null); then
