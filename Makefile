@@ -141,6 +141,7 @@ include mk/profile.mk   # skcexec-profile: the memory profiler
 include mk/wrapper.mk   # skcexec: the wrapper command
 include mk/install.mk   # make install / uninstall / deb, contrib recipes
 include mk/bench.mk     # make bench
+include mk/container.mk # make container-test
 
 # asan, valgrind, lint (see mk/checks.mk)
 include mk/checks.mk

@@ -18,6 +18,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
+# shellcheck source=bench/concurrent.sh
+. "$here/concurrent.sh"
 
 HOLD=${HOLD:-1500}            # MiB the skc-like program holds
 IR_FUNCS=${IR_FUNCS:-100}     # functions in the generated IR ...
@@ -340,7 +342,8 @@ main() {
         cgroup-*)
             peaks
             oom
-            chart ;;
+            chart
+            concurrent ;;
         *)
             SKIPPED="memory runs (peak, OOM, wall time) skipped: no memory cgroup here (peak source: $SOURCE)"
             note "$SKIPPED" ;;
@@ -350,6 +353,7 @@ main() {
     clang_compile
     barrier
     table
+    conc_table
     [ -n "${OOM_LINE:-}" ] && echo "$OOM_LINE"
     if [ "${#failed[@]}" -gt 0 ]; then
         echo "bench: FAILED: ${failed[*]}"
@@ -358,6 +362,25 @@ main() {
     echo "bench: done"
 }
 
+# `make bench-concurrent`: the concurrent-builds rows alone.
+main_concurrent() {
+    mkdir -p "$work"
+    prerequisites || return 1
+    machine_info
+    concurrent
+    echo
+    conc_table
+    if [ "${#failed[@]}" -gt 0 ]; then
+        echo "bench: FAILED: ${failed[*]}"
+        return 1
+    fi
+    echo "bench: done"
+}
+
 mkdir -p "$out"
-main 2>&1 | tee "$out/bench.txt"
+if [ "${1-}" = concurrent ]; then
+    main_concurrent 2>&1 | tee "$out/bench-concurrent.txt"
+else
+    main 2>&1 | tee "$out/bench.txt"
+fi
 exit "${PIPESTATUS[0]}"

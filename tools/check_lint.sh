@@ -19,7 +19,7 @@ c_test=(tests/unit/*.c tests/fixtures/*.c tests/fuzz/*.c tests/faults/*.c tools/
 # checked after turning each `@test "..." {` into a function header.
 sh_files=(tools/*.sh tests/*.bash tests/*/*.sh .ci/run)
 sh_own_dialect=(cmd/*.in contrib/*.sh contrib/*/*.sh packaging/*/*.sh bench/*.sh)
-bats_files=(tests/*.bats)
+bats_files=(tests/*.bats tests/*/*.bats)
 
 run_cppcheck() {
     # -D: the configuration the library is built in (x86_64 Linux, GCC);
@@ -106,10 +106,10 @@ run_shellcheck() {
             }' "$f" >"$tmp/${f##*/}"
         out+=$'\n'$(cd "$tmp" && shellcheck -s bash -f gcc -e "$SC_EXCLUDE,$SC_BATS_EXCLUDE" \
             "${f##*/}" 2>&1 |
-            sed "s|^|tests/|")
+            sed "s|^|${f%/*}/|")
     done
     rm -rf "$tmp"
-    out=$(printf '%s\n' "$out" | grep -v '^\(tests/\)\?$')
+    out=$(printf '%s\n' "$out" | grep -v '^\(tests/\([^:/]*/\)\?\)\?$')
     local n
     n=$(printf '%s' "$out" | grep -c ':[0-9]*:[0-9]*: ')
     [ -n "$out" ] && printf '%s\n' "$out"
