@@ -66,7 +66,9 @@ struct cgroup {
 };
 
 /* Creates a fresh memory cgroup for one run, with a hard limit of
- * LIMIT_MIB (0: no limit).  Returns 0, or -1 with cg->why set. */
+ * LIMIT_MIB (0: no limit), inside the profiler's own group and nowhere
+ * else, under a name no other run has.  Returns 0, or -1 with cg->why
+ * set. */
 int cg_create(struct cgroup *cg, long limit_mib);
 
 /* Moves PID into the group.  0 or -1 with cg->why set. */

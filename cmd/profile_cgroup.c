@@ -5,14 +5,18 @@
  * v1) is the exact high-water mark of everything charged to the group,
  * which is also what a container's OOM limit compares with.
  *
- * Where: the group is created next to where we already are
- * (/proc/self/cgroup, mapped onto the hierarchy's mount point through
- * /proc/self/mountinfo), so a limit set by our own container still applies
- * on top of ours.  On v2 a group with processes cannot enable controllers
- * for its children (the "no internal processes" rule), so when our own
- * group does not offer the memory controller to its children, the new
- * group is made a sibling of ours instead.  v1 has no such rule; when our
- * own v1 group is not writable the hierarchy's root is tried. */
+ * Where: inside the group we already are in (/proc/self/cgroup, mapped
+ * onto the hierarchy's mount point through /proc/self/mountinfo), and
+ * nowhere else, so that a limit set on our own group (a container's, a CI
+ * job's) still applies on top of ours.  A group made anywhere else would
+ * let CMD escape that limit, and measure it against memory it does not
+ * have: when our own group cannot hold a child (not writable, v2 without
+ * the memory controller for child groups, v1 without use_hierarchy), there
+ * is no group, the reason is given and the peak is sampled.
+ *
+ * Name: skcexec-profile.PID.RANDOM, made with mkdir, which fails on a
+ * name taken: a pid alone is not unique (pid namespaces, a group leaked
+ * by a profiler that was SIGKILLed), and a taken name is never reused. */
 #include "profile.h"
 
 #include <errno.h>
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,89 +164,98 @@ static int own_dir(int version, char *dir, size_t size, char *why, size_t why_si
                                              : "no cgroup v1 memory mount");
         return -1;
     }
-    if (own_path(version, path, sizeof path) != 0)
-        path[0] = '\0';
     /* The mount may show only a subtree (root != "/"): keep what lies
-     * under it; a path outside it (another namespace) means the root. */
+     * under it.  A path outside it is a group we cannot reach (another
+     * cgroup namespace): the mount's root would be outside our group. */
     size_t rl = strcmp(root, "/") ? strlen(root) : 0;
-    const char *rel = "";
-    if (!strncmp(path, root, rl) && (path[rl] == '/' || path[rl] == '\0'))
-        rel = path + rl;
+    if (own_path(version, path, sizeof path) != 0 || strncmp(path, root, rl) != 0 ||
+        (path[rl] != '/' && path[rl] != '\0')) {
+        snprintf(why, why_size, "cgroup v%d: our own group is not under the mount %.300s",
+                 version, mnt);
+        return -1;
+    }
+    const char *rel = path + rl;
     if (!strcmp(rel, "/"))
         rel = "";
     snprintf(dir, size, "%s%s", mnt, rel);
     return 0;
 }
 
-/* mkdir PARENT/skcexec-profile.PID into cg->dir. */
+/* 32 random bits; the clock and our pid when getrandom cannot say. */
+static unsigned random_part(void)
+{
+    unsigned r;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+        return r;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (unsigned)ts.tv_nsec * 2654435761u ^ (unsigned)ts.tv_sec ^ (unsigned)getpid();
+}
+
+/* mkdir PARENT/skcexec-profile.PID.RANDOM into cg->dir, another random
+ * part on EEXIST. */
 static int make_group(struct cgroup *cg, const char *parent)
 {
-    if (snprintf(cg->dir, sizeof cg->dir, "%s/skcexec-profile.%d", parent,
-                 (int)getpid()) >= (int)sizeof cg->dir) {
-        errno = ENAMETOOLONG;
-        return -1;
+    for (int tries = 0; tries < 16; tries++) {
+        if (snprintf(cg->dir, sizeof cg->dir, "%s/skcexec-profile.%d.%08x", parent,
+                     (int)getpid(), random_part()) >= (int)sizeof cg->dir) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (mkdir(cg->dir, 0755) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return -1;
     }
-    return mkdir(cg->dir, 0755);
+    return -1;
 }
 
 static int create_v2(struct cgroup *cg)
 {
-    char base[PATH_MAX], buf[1024], mnt[PATH_MAX], root[PATH_MAX];
-    if (own_dir(2, base, sizeof base, cg->why, sizeof cg->why) != 0 ||
-        find_mount(2, mnt, sizeof mnt, root, sizeof root) != 0)
+    char base[PATH_MAX], buf[1024];
+    if (own_dir(2, base, sizeof base, cg->why, sizeof cg->why) != 0)
         return -1;
-    char mnt_ctl[PATH_MAX + 32];
-    snprintf(mnt_ctl, sizeof mnt_ctl, "%s/cgroup.controllers", base);
-    if (read_file(mnt_ctl, buf, sizeof buf) != 0 || !has_word(buf, "memory", " \n")) {
-        set_why(cg, "cgroup v2: no memory controller in %s",
-                 base);
+    /* Our group must offer memory to its children, which it can only do
+     * when it holds no process itself (the "no internal processes" rule)
+     * or is the root: we do not move ourselves or anyone else around. */
+    char ctl[PATH_MAX + 32];
+    snprintf(ctl, sizeof ctl, "%s/cgroup.subtree_control", base);
+    if (read_file(ctl, buf, sizeof buf) != 0 || !has_word(buf, "memory", " \n")) {
+        set_why(cg, "cgroup v2: memory is not enabled for child groups of our group %s",
+                base);
         return -1;
     }
-    /* Our group first (possible where we are the root); else a sibling;
-     * else a child of the hierarchy's root. */
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof parent, "%s", base);
-    for (int tries = 0; tries < 3; tries++) {
-        char ctl[PATH_MAX + 32];
-        snprintf(ctl, sizeof ctl, "%s/cgroup.subtree_control", parent);
-        if (read_file(ctl, buf, sizeof buf) == 0 && has_word(buf, "memory", " \n")) {
-            if (make_group(cg, parent) != 0) {
-                set_why(cg, "cgroup v2: mkdir %s: %s",
-                         cg->dir, strerror(errno));
-                return -1;
-            }
-            if (!exists_at(cg->dir, "memory.max")) {
-                rmdir(cg->dir);
-                set_why(cg, "cgroup v2: %s has no memory.max",
-                         cg->dir);
-                return -1;
-            }
-            cg->version = 2;
-            cg->has_peak = exists_at(cg->dir, "memory.peak");
-            return 0;
-        }
-        /* Up one level, then the mount point; never above it. */
-        char *slash = strrchr(parent, '/');
-        if (!slash || slash == parent || strlen(parent) <= strlen(mnt))
-            break;
-        if (tries == 0)
-            *slash = '\0';
-        else
-            snprintf(parent, sizeof parent, "%s", mnt);
+    if (make_group(cg, base) != 0) {
+        set_why(cg, "cgroup v2: cannot make a group in our group %s: %s", base,
+                strerror(errno));
+        return -1;
     }
-    set_why(cg, "cgroup v2: memory is not enabled for child groups of %s", base);
-    return -1;
+    if (!exists_at(cg->dir, "memory.max")) {
+        rmdir(cg->dir);
+        set_why(cg, "cgroup v2: %s has no memory.max", cg->dir);
+        return -1;
+    }
+    cg->version = 2;
+    cg->has_peak = exists_at(cg->dir, "memory.peak");
+    return 0;
 }
 
 static int create_v1(struct cgroup *cg)
 {
-    char base[PATH_MAX], mnt[PATH_MAX], root[PATH_MAX];
-    if (own_dir(1, base, sizeof base, cg->why, sizeof cg->why) != 0 ||
-        find_mount(1, mnt, sizeof mnt, root, sizeof root) != 0)
+    char base[PATH_MAX], buf[64];
+    if (own_dir(1, base, sizeof base, cg->why, sizeof cg->why) != 0)
         return -1;
-    if (make_group(cg, base) != 0 && (!strcmp(base, mnt) || make_group(cg, mnt) != 0)) {
-        set_why(cg, "cgroup v1: mkdir %s: %s", cg->dir,
-                 strerror(errno));
+    /* Without use_hierarchy a v1 child is not charged to its parent: it
+     * would escape our group's limit. */
+    char hier[PATH_MAX + 32];
+    snprintf(hier, sizeof hier, "%s/memory.use_hierarchy", base);
+    if (read_file(hier, buf, sizeof buf) == 0 && buf[0] == '0') {
+        set_why(cg, "cgroup v1: our group %s has memory.use_hierarchy 0", base);
+        return -1;
+    }
+    if (make_group(cg, base) != 0) {
+        set_why(cg, "cgroup v1: cannot make a group in our group %s: %s", base,
+                strerror(errno));
         return -1;
     }
     cg->version = 1;

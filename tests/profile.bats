@@ -13,6 +13,20 @@ setup() {
         { echo "build $PROFILE and $HOG first (make bats)" >&2; return 1; }
 }
 
+# The directory of our own memory cgroup (v1), or nothing.
+own_memcg() {
+    local rel
+    rel=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+    [ -n "$rel" ] && [ -d "/sys/fs/cgroup/memory$rel" ] || return 1
+    echo "/sys/fs/cgroup/memory${rel%/}"
+}
+
+# Whether any group of the profiler whose pid is $1 is left.
+groups_left() {
+    [ -n "$(find /sys/fs/cgroup -maxdepth 8 -type d \
+        \( -name "skcexec-profile.$1" -o -name "skcexec-profile.$1.*" \) 2>/dev/null)" ]
+}
+
 # The value of KEY= in the summary line of the report in file $1.
 field_of() {
     local line
@@ -230,7 +244,7 @@ cgroup_available() {
     peak=$(field_of prof.log peak_mib)
     [ "$peak" -ge 290 ] && [ "$peak" -lt 400 ]
     grep -q "^peak: $peak MiB (cgroup v[12] .*: authoritative; sampled RSS sum [0-9]* MiB)$" prof.log
-    [ -z "$(find /sys/fs/cgroup -maxdepth 6 -name "skcexec-profile.$(cat profiler.pid)" 2>/dev/null)" ]
+    ! groups_left "$(cat profiler.pid)"
 }
 
 @test "--limit: a command above the limit is OOM-killed and the summary says so" {
@@ -266,4 +280,40 @@ cgroup_available() {
     [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
     [[ "$stderr" == "skcexec-profile: --limit needs a writable memory cgroup: "* ]]
     [ ! -e ran ]
+}
+
+# ---- signals, odd paths and clashes (issue 13) ------------------------------
+
+@test "cgroup: a unique name, made inside our own group even when the pid's name is taken" {
+    own=$(own_memcg) && [ -w "$own" ] || skip "no writable cgroup v1 memory group of our own"
+    # A group left by an earlier profiler with the same pid.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    sh -c 'echo $$ >profiler.pid; mkdir "$1/skcexec-profile.$$" || exit 99
+           exec "$0" --quiet -- sh -c "sed -n \"s/^[0-9]*:memory://p\" /proc/self/cgroup >cmd.cg"' \
+        "$PROFILE" "$own" 2>prof.log || status=$?
+    pid=$(cat profiler.pid)
+    rmdir "$own/skcexec-profile.$pid"
+    cat prof.log cmd.cg
+    [ "${status:-0}" -eq 0 ]
+    [ "$(field_of prof.log source)" = cgroup-v1 ]
+    rel=${own#/sys/fs/cgroup/memory}
+    [[ "$(cat cmd.cg)" == "$rel/skcexec-profile.$pid."* ]]
+    ! groups_left "$pid"
+}
+
+@test "cgroup: when our own group cannot hold a group, sampled with the reason, never elsewhere" {
+    own=$(own_memcg) && [ -w "$own" ] || skip "no writable cgroup v1 memory group of our own"
+    unshare -m true 2>/dev/null || skip "unshare -m is not permitted here"
+    # A mount namespace where our own group is read-only (the hierarchy's
+    # root is still writable).
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    run --separate-stderr unshare -m sh -c \
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" &&
+         exec "$0" --quiet -- sh -c "sed -n \"s/^[0-9]*:memory://p\" /proc/self/cgroup >cmd.cg"' \
+        "$PROFILE" "$own"
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"source=sampled "* ]]
+    [[ "$stderr" == *"; no memory cgroup: "*"cgroup v1: cannot make a group in our group $own: Read-only file system)"* ]]
+    [ "$(cat cmd.cg)" = "${own#/sys/fs/cgroup/memory}" ]
 }
