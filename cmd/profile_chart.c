@@ -38,14 +38,18 @@ static const char *chart_find_gnuplot(char *buf, size_t size)
     return NULL;
 }
 
-/* TEXT as a gnuplot single-quoted string: only ' itself needs doubling. */
+/* TEXT as a gnuplot single-quoted string, where only ' itself is special
+ * (doubled).  The title comes from CMD's arguments, and a newline there
+ * would end the string and make the next line a command: control
+ * characters become '?'. */
 static void put_quoted(FILE *f, const char *text)
 {
     fputc('\'', f);
     for (; *text; text++) {
-        if (*text == '\'')
+        unsigned char ch = (unsigned char)*text;
+        if (ch == '\'')
             fputc('\'', f);
-        fputc(*text, f);
+        fputc(ch < ' ' || ch == 0x7f ? '?' : ch, f);
     }
     fputc('\'', f);
 }

@@ -317,3 +317,13 @@ cgroup_available() {
     [[ "$stderr" == *"; no memory cgroup: "*"cgroup v1: cannot make a group in our group $own: Read-only file system)"* ]]
     [ "$(cat cmd.cg)" = "${own#/sys/fs/cgroup/memory}" ]
 }
+
+@test "--chart: a title from CMD's arguments cannot run gnuplot commands" {
+    command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+    run --separate-stderr "$PROFILE" --quiet --chart c.svg -- \
+        sh -c : "$(printf 'x\nsystem("touch pwned")\nset title "y')"
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    [ ! -e pwned ]
+    grep -q '<svg' c.svg
+}
