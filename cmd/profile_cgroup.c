@@ -27,8 +27,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The group made by cg_create and not yet removed, for cg_emergency. */
+static struct cgroup current;
 
 /* Why there is no group, in a few words for the report (vsnprintf: GCC's
  * truncation check does not second-guess the long paths here). */
@@ -202,8 +206,11 @@ static int make_group(struct cgroup *cg, const char *parent)
             errno = ENAMETOOLONG;
             return -1;
         }
-        if (mkdir(cg->dir, 0755) == 0)
+        if (mkdir(cg->dir, 0755) == 0) {
+            snprintf(cg->procs, sizeof cg->procs, "%s/cgroup.procs", cg->dir);
+            snprintf(cg->kill, sizeof cg->kill, "%s/cgroup.kill", cg->dir);
             return 0;
+        }
         if (errno != EEXIST)
             return -1;
     }
@@ -307,6 +314,7 @@ int cg_create(struct cgroup *cg, long limit_mib)
             return -1;
         }
     }
+    current = *cg;
     if (limit_mib > 0 && set_limit(cg, limit_mib) != 0) {
         char why[sizeof cg->why];
         snprintf(why, sizeof why, "%s", cg->why);
@@ -365,14 +373,147 @@ long cg_oom_kills(const struct cgroup *cg)
     return -1;
 }
 
+/* ---- signalling the group ------------------------------------------------
+ * Only system calls below: cg_signal and cg_emergency run in the crash
+ * handler too. */
+
+/* Calls FN(pid, ARG) for each pid of the cgroup.procs file PATH (the pids
+ * are those of our pid namespace); -1 if it cannot be read. */
+static int each_pid(const char *path, void (*fn)(int, void *), void *arg)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char buf[512];
+    ssize_t n;
+    long pid = -1;   /* the number being read, -1 between numbers */
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+                pid = (pid < 0 ? 0 : pid) * 10 + (buf[i] - '0');
+                if (pid > 1L << 30)
+                    pid = 0;   /* no such pid: never a real one */
+            } else if (pid >= 0) {
+                if (pid > 0)
+                    fn((int)pid, arg);
+                pid = -1;
+            }
+        }
+    }
+    if (pid > 0)
+        fn((int)pid, arg);
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
+/* A batch of processes of the group: pidfds opened from one reading of
+ * cgroup.procs, kept when a second reading still lists their pid. */
+#define BATCH 64
+struct batch {
+    int pid[BATCH], fd[BATCH], listed[BATCH];
+    int n, found;
+};
+
+static void mark_listed(int pid, void *arg)
+{
+    struct batch *b = arg;
+    for (int i = 0; i < b->n; i++)
+        if (b->pid[i] == pid)
+            b->listed[i] = 1;
+}
+
+/* Signals the batch: a pidfd names one process for good, and the second
+ * reading shows its pid in the group after the pidfd was opened; if the
+ * process is still alive when signalled, that pid was its own all along,
+ * so it was in the group (a pid reused since the first reading fails
+ * one of the two tests). */
+static void flush(struct batch *b, const char *procs, int sig)
+{
+    for (int i = 0; i < b->n; i++)
+        b->listed[i] = 0;
+    if (each_pid(procs, mark_listed, b) == 0)
+        for (int i = 0; i < b->n; i++)
+            if (b->listed[i] && syscall(SYS_pidfd_send_signal, b->fd[i], sig, NULL, 0) == 0)
+                b->found++;
+    for (int i = 0; i < b->n; i++)
+        close(b->fd[i]);
+    b->n = 0;
+}
+
+struct signal_args {
+    struct batch b;
+    const char *procs;
+    int sig;
+};
+
+static void open_one(int pid, void *arg)
+{
+    struct signal_args *a = arg;
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return; /* gone already */
+    a->b.pid[a->b.n] = pid;
+    a->b.fd[a->b.n++] = fd;
+    if (a->b.n == BATCH)
+        flush(&a->b, a->procs, a->sig);
+}
+
+int cg_signal(const struct cgroup *cg, int sig)
+{
+    if (!cg->version)
+        return 0;
+    if (sig == SIGKILL && cg->version == 2) {
+        int fd = open(cg->kill, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            if (write(fd, "1", 1) < 0) {
+                /* before Linux 5.14: the pids below do it */
+            }
+            close(fd);
+        }
+    }
+    struct signal_args a;
+    a.b.n = a.b.found = 0;
+    a.procs = cg->procs;
+    a.sig = sig;
+    if (each_pid(cg->procs, open_one, &a) != 0) {
+        for (int i = 0; i < a.b.n; i++)
+            close(a.b.fd[i]);
+        return a.b.found;
+    }
+    flush(&a.b, cg->procs, sig);
+    return a.b.found;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* rmdir, retried: EBUSY for a moment after the last process is gone. */
+static void remove_dir(const char *dir)
+{
+    for (int i = 0; i < 50 && rmdir(dir) != 0 && errno == EBUSY; i++)
+        pause_ms(20);
+}
+
+void cg_emergency(void)
+{
+    if (!current.version)
+        return;
+    /* Killed processes leave the group as they exit: read it again
+     * until it is empty (or a few seconds went by). */
+    for (int i = 0; i < 200 && cg_signal(&current, SIGKILL) > 0; i++)
+        pause_ms(10);
+    remove_dir(current.dir);
+    current.version = 0;
+}
+
 void cg_remove(struct cgroup *cg)
 {
     if (!cg->version)
         return;
-    /* EBUSY for a moment after the last process is reaped. */
-    for (int i = 0; i < 50 && rmdir(cg->dir) != 0 && errno == EBUSY; i++) {
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    remove_dir(cg->dir);
     cg->version = 0;
+    current.version = 0;
 }

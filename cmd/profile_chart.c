@@ -121,28 +121,30 @@ static int write_script(const char *script, const char *file, const char *data,
 }
 
 /* Runs gnuplot SCRIPT; its stdout goes to our stderr (it has nothing to
- * say there, and our stdout belongs to the command's output). */
-static int run_gnuplot(const char *gnuplot, const char *script)
+ * say there, and our stdout belongs to the command's output).  gnuplot
+ * starts with default dispositions and no blocked signal (ours would
+ * make it survive ^C), and a signal we get meanwhile ends it. */
+static int run_gnuplot(struct child *c, const char *gnuplot, const char *script)
 {
+    fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        sig_child_clean();
         dup2(2, 1);
         execl(gnuplot, "gnuplot", script, (char *)NULL);
         _exit(127);
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    int st = run_wait_helper(c, pid);
+    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 /* Draws FILE (.png or .svg) from SAMPLES, a text file of
  * "t_ms id rss_kib" lines: one line per series.  Returns 0 or -1 (a
  * one-line message is printed on stderr). */
-static int chart_draw(const char *gnuplot, const char *file, const char *samples,
+static int chart_draw(struct child *c, const char *gnuplot, const char *file,
+                      const char *samples,
                       const struct chart_series *series, size_t nseries,
                       const char *title)
 {
@@ -157,7 +159,7 @@ static int chart_draw(const char *gnuplot, const char *file, const char *samples
         write_script(script, file, data, series, nseries, title) != 0)
         fprintf(stderr, "skcexec-profile: cannot write the chart's data: %s; no chart\n",
                 strerror(errno));
-    else if (run_gnuplot(gnuplot, script) != 0)
+    else if (run_gnuplot(c, gnuplot, script) != 0)
         fprintf(stderr, "skcexec-profile: gnuplot failed; no chart\n");
     else
         rc = 0;
@@ -206,8 +208,8 @@ static void chart_title(char *title, size_t size, char **cmd, long peak_mib)
     snprintf(title, size, "%s (peak %ld MiB)", line, peak_mib);
 }
 
-void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
-               char **cmd, long peak_mib)
+void chart_end(struct chart *ch, struct child *c, const struct tree *t,
+               const struct top *top, char **cmd, long peak_mib)
 {
     if (!ch->file)
         return;
@@ -224,7 +226,7 @@ void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
         }
         char title[160];
         chart_title(title, sizeof title, cmd, peak_mib);
-        chart_draw(ch->gnuplot, ch->file, ch->samples_path, s, top->n + 1, title);
+        chart_draw(c, ch->gnuplot, ch->file, ch->samples_path, s, top->n + 1, title);
     }
     free(s);
     unlink(ch->samples_path);

@@ -13,6 +13,46 @@ setup() {
         { echo "build $PROFILE and $HOG first (make bats)" >&2; return 1; }
 }
 
+# Processes a test may leave behind when the profiler under test fails
+# (a hang): their pid files, ended in teardown if they still run one of
+# the programs named here.
+teardown() {
+    local f pid
+    for f in "$T"/*.pid; do
+        [ -e "$f" ] || continue
+        pid=$(cat "$f")
+        case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+        sleep | skcexec-profile | gnuplot) kill -KILL "$pid" 2>/dev/null || true ;;
+        esac
+    done
+}
+
+# Whether process $1 is still running (a zombie is not).
+running() {
+    [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# Waits up to $2 seconds (default 20: hang detection, not a timing) for
+# process $1 to be gone.
+gone_within() {
+    local _
+    for _ in $(seq $((${2:-20} * 10))); do
+        running "$1" || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Waits for file $1 to exist and be non-empty.
+wait_for() {
+    local _
+    for _ in $(seq 200); do
+        [ -s "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # The directory of our own memory cgroup (v1), or nothing.
 own_memcg() {
     local rel
@@ -284,6 +324,101 @@ cgroup_available() {
 
 # ---- signals, odd paths and clashes (issue 13) ------------------------------
 
+@test "^C ends the run once CMD has exited: the job and the daemon it left are ended" {
+    # Like a terminal's ^C: SIGINT to the whole process group the profiler
+    # leads.  The `&` job ignores SIGINT; the setsid daemon is in another
+    # session and ignores SIGTERM too, so only the SIGKILL after the grace
+    # period ends it.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    setsid env --default-signal=INT "$PROFILE" --interval 50 -- sh -c \
+        'sleep 60 & echo $! >job.pid
+         setsid sh -c "trap \"\" TERM HUP; exec sleep 60" & echo $! >daemon.pid
+         exit 0' 2>prof.log &
+    pid=$!
+    echo "$pid" >profiler.pid
+    wait_for job.pid && wait_for daemon.pid
+    sleep 0.3
+    kill -INT -- "-$pid"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+    cat prof.log
+    ! running "$(cat job.pid)"
+    ! running "$(cat daemon.pid)"
+    # the status stays the command's, the report comes, the group goes
+    [ "$status" -eq 0 ]
+    grep -q '^stopped: SIGINT received; what was left of the tree was ended$' prof.log
+    [ "$(field_of prof.log status)" -eq 0 ]
+    ! groups_left "$pid"
+}
+
+@test "a signal reaches the processes started after the last sample" {
+    # One sample only (at the start, when sh is all there is); the job
+    # appears after it.
+    for mode in --no-cgroup --interval=1; do
+        rm -f job.pid
+        # shellcheck disable=SC2016 # expanded by the inner sh
+        "$PROFILE" "$mode" --interval 3600000 -- sh -c \
+            'sleep 0.3; sleep 60 & echo $! >job.pid; exec sleep 60' 2>prof.log &
+        pid=$!
+        echo "$pid" >profiler.pid
+        wait_for job.pid
+        kill -TERM "$pid"
+        gone_within "$pid"
+        status=0
+        wait "$pid" || status=$?
+        cat prof.log
+        ! running "$(cat job.pid)"
+        [ "$status" -eq 143 ]
+    done
+}
+
+@test "SIGPIPE on the report, SIGQUIT, SIGUSR1: the group is removed, the status is CMD's" {
+    # The reader of the report goes away: the report ends quietly.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    sh -c 'echo $$ >profiler.pid; exec "$0" -- sh -c "seq 100000; sleep .3"' "$PROFILE" 2>&1 |
+        head -n 3 >head.out
+    [ "${PIPESTATUS[0]}" -eq 0 ]
+    [ "$(cat head.out)" = "$(seq 3)" ]
+    ! groups_left "$(cat profiler.pid)"
+    # Other signals that would kill the profiler end the run instead.
+    # (env: a `&` job of a script starts with SIGQUIT ignored.)
+    ulimit -c 0
+    for sig in QUIT USR1; do
+        env --default-signal=QUIT "$PROFILE" -- sh -c 'echo up >up; exec sleep 60' 2>prof.log &
+        pid=$!
+        echo "$pid" >profiler.pid
+        wait_for up
+        kill "-$sig" "$pid"
+        gone_within "$pid"
+        status=0
+        wait "$pid" || status=$?
+        cat prof.log
+        [ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+        grep -q "^stopped: SIG$sig received" prof.log
+        grep -q '^skcexec-profile: peak_mib=' prof.log
+        ! groups_left "$pid"
+        rm -f up
+    done
+}
+
+@test "a fault of the profiler (SIGSEGV) still ends the group's processes and removes it" {
+    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    "$PROFILE" -- sh -c 'echo $$ >cmd.pid; exec sleep 60' 2>prof.log &
+    pid=$!
+    echo "$pid" >profiler.pid
+    wait_for cmd.pid
+    ulimit -c 0
+    kill -SEGV "$pid"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 139 ]
+    gone_within "$(cat cmd.pid)" 5
+    ! groups_left "$pid"
+}
+
 @test "cgroup: a unique name, made inside our own group even when the pid's name is taken" {
     own=$(own_memcg) && [ -w "$own" ] || skip "no writable cgroup v1 memory group of our own"
     # A group left by an earlier profiler with the same pid.
@@ -326,4 +461,62 @@ cgroup_available() {
     [ "$status" -eq 0 ]
     [ ! -e pwned ]
     grep -q '<svg' c.svg
+}
+
+@test "--chart: gnuplot starts with no blocked signal, and a signal ends it" {
+    # A gnuplot that tells its signal state, then hangs.
+    mkdir gp
+    cat >gp/gnuplot <<'SCRIPT'
+#!/bin/sh
+echo $$ >gnuplot.pid
+grep -E '^Sig(Blk|Ign):' /proc/self/status >gnuplot.sigs
+exec sleep 60
+SCRIPT
+    chmod +x gp/gnuplot
+    PATH="$T/gp:$PATH" "$PROFILE" --quiet --chart c.png -- sh -c 'exit 3' 2>prof.log &
+    pid=$!
+    echo "$pid" >profiler.pid
+    wait_for gnuplot.sigs
+    cat gnuplot.sigs
+    [ "$(cat gnuplot.sigs)" = "$(printf 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000')" ]
+    kill -TERM "$pid"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+    cat prof.log
+    ! running "$(cat gnuplot.pid)"
+    [ "$status" -eq 3 ]
+    grep -q 'gnuplot failed; no chart' prof.log
+    [ ! -e c.png ]
+}
+
+# A pid namespace without its own /proc: the profiler is pid 1 there, and
+# /proc shows the host's numbers.
+pidns_available() {
+    [ "$(id -u)" -eq 0 ] && unshare --pid --fork true 2>/dev/null
+}
+
+@test "pid namespace with the host's /proc: the tree is CMD's, not init's children" {
+    pidns_available || skip "needs root and unshare --pid"
+    unshare --pid --fork "$PROFILE" --quiet --no-cgroup --interval 20 --csv s.csv \
+        -- sh -c 'sleep 0.5' 2>prof.log
+    cat prof.log
+    [ "$(cut -d, -f3 s.csv | tail -n +2 | sort -u | tr '\n' ' ')" = "TOTAL sh sleep " ]
+}
+
+@test "pid namespace with the host's /proc: SIGTERM ends the job CMD left" {
+    pidns_available || skip "needs root and unshare --pid"
+    # CMD tells the profiler's host pid (its parent in /proc) and the job's.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    unshare --pid --fork "$PROFILE" --no-cgroup --interval 3600000 -- sh -c \
+        'sh -c "read -r p rest </proc/self/stat; echo \$p >job.pid; exec sleep 60" &
+         read -r a b c ppid rest </proc/self/stat; echo $ppid >profiler.pid; exit 0' \
+        2>prof.log &
+    wait_for profiler.pid && wait_for job.pid
+    pid=$(cat profiler.pid)
+    kill -TERM "$pid"
+    gone_within "$pid"
+    cat prof.log
+    ! running "$(cat job.pid)"
+    grep -q '^stopped: SIGTERM received' prof.log
 }
