@@ -6,6 +6,7 @@
  *   profile_sample.c   /proc, the process tree, per-process entries, the peak
  *   profile_report.c   the time line and the summary lines
  *   profile_cgroup.c   the memory cgroup
+ *   profile_output.c   --output, --csv and --chart files, written safely
  *   profile_chart.c    the optional gnuplot chart */
 #ifndef SKCEXEC_PROFILE_H
 #define SKCEXEC_PROFILE_H
@@ -57,6 +58,36 @@ struct options {
     const char *chart, *csv, *output;
     char **cmd;
 };
+
+/* ---- output files (profile_output.c) --------------------------------------- */
+
+struct output {
+    int fd;                   /* -1 when closed */
+    FILE *f;                  /* out_stream's, or NULL */
+    char path[PATH_MAX];      /* the name given */
+    char tmp[PATH_MAX];       /* the new file renamed over it, or "" when
+                               * written in place (a pipe, a device) */
+};
+
+/* Opens PATH to be written without truncating or following anything
+ * there (see profile_output.c).  0, or -1 with the reason in WHY. */
+int out_open(struct output *o, const char *path, char *why, size_t size);
+
+/* A stdio stream on the file (NULL when out of memory). */
+FILE *out_stream(struct output *o);
+
+/* Writes LEN bytes; -1 with errno (EPIPE: the reader is gone). */
+int out_write(struct output *o, const char *buf, size_t len);
+
+/* Closes the file and renames the new file over the name; 0 or -1 with
+ * errno (the new file is then removed). */
+int out_commit(struct output *o);
+
+/* Closes the file and removes the new file. */
+void out_drop(struct output *o);
+
+/* Removes every new file not yet renamed (async-signal-safe). */
+void out_drop_temps(void);
 
 /* ---- memory cgroup (profile_cgroup.c) -------------------------------------- */
 

@@ -135,21 +135,25 @@ static void parse_options(int argc, char **argv)
 
 /* ---- main ---------------------------------------------------------------- */
 
-static FILE *open_or_die(const char *what, const char *path)
+static struct output csv_out, report_out;
+
+/* --csv and --output: a bad path is a usage error (status 2), before the
+ * command runs. */
+static void open_or_die(struct output *o, const char *what, const char *path)
 {
-    FILE *f = fopen(path, "we");
-    if (!f) {
-        fprintf(stderr, PROG ": %s: %s: %s\n", what, path, strerror(errno));
+    char why[256];
+    if (out_open(o, path, why, sizeof why) != 0) {
+        fprintf(stderr, PROG ": %s: %s: %s\n", what, path, why);
         exit(EXIT_USAGE);
     }
-    return f;
 }
 
 /* The last resort, on an exit for an error or a fault of ours (it may
- * run in a signal handler): no group left behind. */
+ * run in a signal handler): no group, no temporary file left behind. */
 static void emergency(void)
 {
     cg_emergency();
+    out_drop_temps();
 }
 
 /* The memory cgroup CMD will run in, or none (CG_WHY says why).  --limit
@@ -210,17 +214,20 @@ static char *render_report(const struct tree *tree, const struct top *top,
     return text;
 }
 
-/* The report to OUT (--output or stderr).  A reader that went away
- * (EPIPE, `| head`) ends it quietly. */
-static void write_report(FILE *out, const char *text, size_t len)
+/* The report to --output or stderr.  A reader that went away (EPIPE,
+ * `| head`) ends it quietly. */
+static void write_report(const char *text, size_t len)
 {
+    struct output err = {.fd = 2};
+    struct output *o = opt.output ? &report_out : &err;
     /* Writing to a pipe or a terminal may block for good: from here on a
      * signal ends us as it would any program (nothing is left to clean). */
-    sig_release();
-    if ((fwrite(text, 1, len, out) != len || fflush(out) != 0) && errno != EPIPE)
+    if (!o->tmp[0])
+        sig_release();
+    if (out_write(o, text, len) != 0 && errno != EPIPE)
         fprintf(stderr, PROG ": %s: %s\n", opt.output ? opt.output : "stderr",
                 strerror(errno));
-    if (out != stderr && fclose(out) != 0 && errno != EPIPE)
+    if (opt.output && out_commit(o) != 0)
         fprintf(stderr, PROG ": --output: %s: %s\n", opt.output, strerror(errno));
 }
 
@@ -230,10 +237,15 @@ int main(int argc, char **argv)
     struct child child;
     run_prepare(&child, emergency);
     atexit(emergency);
-    FILE *out = opt.output ? open_or_die("--output", opt.output) : stderr;
     FILE *csv = NULL;
+    if (opt.output)
+        open_or_die(&report_out, "--output", opt.output);
     if (opt.csv) {
-        csv = open_or_die("--csv", opt.csv);
+        open_or_die(&csv_out, "--csv", opt.csv);
+        if (!(csv = out_stream(&csv_out))) {
+            fprintf(stderr, PROG ": out of memory\n");
+            exit(EXIT_INTERNAL);
+        }
         fputs("t_ms,pid,comm,rss_kib\n", csv);
     }
 
@@ -257,10 +269,10 @@ int main(int argc, char **argv)
     size_t len;
     char *text = render_report(&tree, &top, &cg, cg_why, &r, &len);
     cg_remove(&cg);
-    if (csv && fclose(csv) != 0)
+    if (csv && out_commit(&csv_out) != 0)
         fprintf(stderr, PROG ": --csv: %s: %s\n", opt.csv, strerror(errno));
     chart_end(&chart, &child, &tree, &top, opt.cmd, r.peak_mib);
-    write_report(out, text, len);
+    write_report(text, len);
     free(text);
     return r.status;
 }

@@ -5,7 +5,7 @@
 PROFILE_BIN := $(BIN)/skcexec-profile
 PROFILE_SRC := cmd/skcexec-profile.c cmd/profile_run.c cmd/profile_signal.c \
                cmd/profile_kill.c cmd/profile_sample.c cmd/profile_report.c \
-               cmd/profile_cgroup.c cmd/profile_chart.c
+               cmd/profile_cgroup.c cmd/profile_output.c cmd/profile_chart.c
 PROFILE_HDR := cmd/profile.h
 
 $(PROFILE_BIN): $(PROFILE_SRC) $(PROFILE_HDR)

@@ -520,3 +520,34 @@ pidns_available() {
     ! running "$(cat job.pid)"
     grep -q '^stopped: SIGTERM received' prof.log
 }
+
+@test "--output, --csv, --chart: a planted link is never written through" {
+    printf 'precious\n' >victim
+    ln -s victim link.log
+    ln victim hard.csv
+    run --separate-stderr "$PROFILE" --quiet --output link.log -- touch ran
+    echo "$stderr"
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == "skcexec-profile: --output: link.log: is a symbolic link"* ]]
+    [ ! -e ran ]
+    run --separate-stderr "$PROFILE" --quiet --csv link.log -- true
+    [ "$status" -eq 2 ]
+    # a hard link: the name gets a new file, the other name keeps its own
+    run --separate-stderr "$PROFILE" --quiet --csv hard.csv -- true
+    [ "$status" -eq 0 ]
+    [ "$(head -n 1 hard.csv)" = "t_ms,pid,comm,rss_kib" ]
+    if command -v gnuplot >/dev/null; then
+        ln -s victim link.svg
+        run --separate-stderr "$PROFILE" --quiet --chart link.svg -- true
+        echo "$stderr"
+        [ "$status" -eq 0 ]
+        [[ "$stderr" == *"skcexec-profile: --chart: link.svg: is a symbolic link"* ]]
+    fi
+    [ "$(cat victim)" = precious ]
+    [ -L link.log ]
+    # pipes and devices are still written in place; no file is left over
+    "$PROFILE" --quiet --output /dev/null --csv >(cat >piped.csv) -- true
+    sleep 0.5
+    [ "$(head -n 1 piped.csv)" = "t_ms,pid,comm,rss_kib" ]
+    [ -z "$(find . -name '.*.??????')" ]
+}
