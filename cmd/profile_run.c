@@ -121,7 +121,8 @@ int run_reap(struct child *c)
 
 /* A signal that asks the run to end: the first goes on to CMD while it
  * runs (c->pid is our child, not reaped: its number cannot be another
- * process's); the next one brings the SIGKILL forward. */
+ * process's), unless the terminal sent it to our process group and CMD
+ * is still in it; the next one brings the SIGKILL forward. */
 static void stop_request(struct child *c, int sig, const siginfo_t *info)
 {
     if (c->stop_sig) {
@@ -130,7 +131,7 @@ static void stop_request(struct child *c, int sig, const siginfo_t *info)
     }
     c->stop_sig = sig;
     c->kill_at = now_ms() + STOP_GRACE_MS;
-    if (c->status < 0 && info->si_code != SI_KERNEL)
+    if (c->status < 0 && (info->si_code != SI_KERNEL || getpgid(c->pid) != getpgrp()))
         kill(c->pid, sig);
 }
 
