@@ -32,25 +32,29 @@ running() {
     [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
+# The negations as commands: a `! cmd` line does not fail a bats test
+# (errexit ignores it), a function returning non-zero does.
+gone() { ! running "$1"; }
+no_group_left() { ! groups_left "$1"; }
+
 # Waits up to $2 seconds (default 20: hang detection, not a timing) for
-# process $1 to be gone.
+# process $1 to be gone.  The bound is on the clock, not on a count of
+# polls, which a loaded machine makes much slower.
 gone_within() {
-    local _
-    for _ in $(seq $((${2:-20} * 10))); do
-        running "$1" || return 0
+    local end=$((SECONDS + ${2:-20}))
+    while running "$1"; do
+        [ "$SECONDS" -lt "$end" ] || return 1
         sleep 0.1
     done
-    return 1
 }
 
-# Waits for file $1 to exist and be non-empty.
+# Waits up to 20 seconds for file $1 to exist and be non-empty.
 wait_for() {
-    local _
-    for _ in $(seq 200); do
-        [ -s "$1" ] && return 0
+    local end=$((SECONDS + 20))
+    until [ -s "$1" ]; do
+        [ "$SECONDS" -lt "$end" ] || return 1
         sleep 0.1
     done
-    return 1
 }
 
 # The directory of our own memory cgroup (v1), or nothing.
@@ -284,7 +288,7 @@ cgroup_available() {
     peak=$(field_of prof.log peak_mib)
     [ "$peak" -ge 290 ] && [ "$peak" -lt 400 ]
     grep -q "^peak: $peak MiB (cgroup v[12] .*: authoritative; sampled RSS sum [0-9]* MiB)$" prof.log
-    ! groups_left "$(cat profiler.pid)"
+    no_group_left "$(cat profiler.pid)"
 }
 
 @test "--limit: a command above the limit is OOM-killed and the summary says so" {
@@ -343,13 +347,13 @@ cgroup_available() {
     status=0
     wait "$pid" || status=$?
     cat prof.log
-    ! running "$(cat job.pid)"
-    ! running "$(cat daemon.pid)"
+    gone "$(cat job.pid)"
+    gone "$(cat daemon.pid)"
     # the status stays the command's, the report comes, the group goes
     [ "$status" -eq 0 ]
     grep -q '^stopped: SIGINT received; what was left of the tree was ended$' prof.log
     [ "$(field_of prof.log status)" -eq 0 ]
-    ! groups_left "$pid"
+    no_group_left "$pid"
 }
 
 @test "a signal reaches the processes started after the last sample" {
@@ -370,7 +374,7 @@ cgroup_available() {
         status=0
         wait "$pid" || status=$?
         cat prof.log
-        ! running "$(cat job.pid)"
+        gone "$(cat job.pid)"
         [ "$status" -eq 143 ]
     done
 }
@@ -382,7 +386,7 @@ cgroup_available() {
         head -n 3 >head.out
     [ "${PIPESTATUS[0]}" -eq 0 ]
     [ "$(cat head.out)" = "$(seq 3)" ]
-    ! groups_left "$(cat profiler.pid)"
+    no_group_left "$(cat profiler.pid)"
     # Other signals that would kill the profiler end the run instead.
     # (env: a `&` job of a script starts with SIGQUIT ignored.)
     ulimit -c 0
@@ -399,7 +403,7 @@ cgroup_available() {
         [ "$status" -eq $((128 + $(kill -l "$sig"))) ]
         grep -q "^stopped: SIG$sig received" prof.log
         grep -q '^skcexec-profile: peak_mib=' prof.log
-        ! groups_left "$pid"
+        no_group_left "$pid"
         rm -f up
     done
 }
@@ -418,7 +422,7 @@ cgroup_available() {
     wait "$pid" || status=$?
     [ "$status" -eq 139 ]
     gone_within "$(cat cmd.pid)" 5
-    ! groups_left "$pid"
+    no_group_left "$pid"
 }
 
 @test "cgroup: a unique name, made inside our own group even when the pid's name is taken" {
@@ -435,7 +439,7 @@ cgroup_available() {
     [ "$(field_of prof.log source)" = cgroup-v1 ]
     rel=${own#/sys/fs/cgroup/memory}
     [[ "$(cat cmd.cg)" == "$rel/skcexec-profile.$pid."* ]]
-    ! groups_left "$pid"
+    no_group_left "$pid"
 }
 
 @test "cgroup: when our own group cannot hold a group, sampled with the reason, never elsewhere" {
@@ -500,7 +504,7 @@ SCRIPT
     status=0
     wait "$pid" || status=$?
     cat prof.log
-    ! running "$(cat gnuplot.pid)"
+    gone "$(cat gnuplot.pid)"
     [ "$status" -eq 3 ]
     grep -q 'gnuplot failed; no chart' prof.log
     [ ! -e c.png ]
@@ -533,7 +537,7 @@ pidns_available() {
     kill -TERM "$pid"
     gone_within "$pid"
     cat prof.log
-    ! running "$(cat job.pid)"
+    gone "$(cat job.pid)"
     grep -q '^stopped: SIGTERM received' prof.log
 }
 
