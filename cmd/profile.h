@@ -1,9 +1,12 @@
 /* profile.h - how the files of skcexec-profile talk to each other:
  *   skcexec-profile.c  options, main and the sampling loop
- *   profile_run.c      starting CMD in its cgroup, signals, reaping
+ *   profile_run.c      starting CMD in its cgroup, reaping, ending the run
+ *   profile_signal.c   which signals we take, what children get back
+ *   profile_kill.c     signalling what is left of the tree, never others
  *   profile_sample.c   /proc, the process tree, per-process entries, the peak
  *   profile_report.c   the time line and the summary lines
  *   profile_cgroup.c   the memory cgroup
+ *   profile_output.c   --output, --csv and --chart files, written safely
  *   profile_chart.c    the optional gnuplot chart */
 #ifndef SKCEXEC_PROFILE_H
 #define SKCEXEC_PROFILE_H
@@ -56,18 +59,63 @@ struct options {
     char **cmd;
 };
 
+/* ---- output files (profile_output.c) --------------------------------------- */
+
+struct output {
+    int fd;                   /* -1 when closed */
+    FILE *f;                  /* out_stream's, or NULL */
+    char path[PATH_MAX];      /* the name given */
+    char tmp[PATH_MAX];       /* the new file renamed over it, or "" when
+                               * written in place (a pipe, a device) */
+};
+
+/* Opens PATH to be written without truncating or following anything
+ * there (see profile_output.c).  0, or -1 with the reason in WHY. */
+int out_open(struct output *o, const char *path, char *why, size_t size);
+
+/* A stdio stream on the file (NULL when out of memory). */
+FILE *out_stream(struct output *o);
+
+/* Writes LEN bytes; -1 with errno (EPIPE: the reader is gone). */
+int out_write(struct output *o, const char *buf, size_t len);
+
+/* Closes the file and renames the new file over the name; 0 or -1 with
+ * errno (the new file is then removed). */
+int out_commit(struct output *o);
+
+/* Closes the file and removes the new file. */
+void out_drop(struct output *o);
+
+/* Removes every new file not yet renamed (async-signal-safe). */
+void out_drop_temps(void);
+
 /* ---- memory cgroup (profile_cgroup.c) -------------------------------------- */
 
 struct cgroup {
     int version;          /* 1 or 2 once created; 0 when there is none */
     int has_peak;         /* the group has a max-usage counter */
     char dir[PATH_MAX];   /* the group's directory */
+    char procs[PATH_MAX + 16];  /* its cgroup.procs, its cgroup.kill: */
+    char kill[PATH_MAX + 16];   /* made once, for async-signal-safe code */
     char why[512];        /* why there is no group (version == 0) */
 };
 
 /* Creates a fresh memory cgroup for one run, with a hard limit of
- * LIMIT_MIB (0: no limit).  Returns 0, or -1 with cg->why set. */
+ * LIMIT_MIB (0: no limit), inside the profiler's own group and nowhere
+ * else, under a name no other run has.  Returns 0, or -1 with cg->why
+ * set. */
 int cg_create(struct cgroup *cg, long limit_mib);
+
+/* Sends SIG to every process of the group, each through a pidfd that
+ * was checked to be in the group after it was opened (v2 with SIGKILL:
+ * cgroup.kill as well).  Returns how many processes it found there.
+ * Async-signal-safe. */
+int cg_signal(const struct cgroup *cg, int sig);
+
+/* The last resort (a fault of ours, an exit on an error): kills what is
+ * in the group made by cg_create, if any, and removes it.
+ * Async-signal-safe. */
+void cg_emergency(void);
 
 /* Moves PID into the group.  0 or -1 with cg->why set. */
 int cg_add(struct cgroup *cg, pid_t pid);
@@ -126,14 +174,44 @@ struct tree {
 /* An empty tree whose samples also go to CSV and CHART (each may be NULL). */
 void tree_init(struct tree *t, FILE *csv, FILE *chart);
 
-/* One sample, T_MS after the start: every process descending from us. */
-void tree_sample(struct tree *t, long t_ms);
+/* One sample, T_MS after the start: every process descending from SELF
+ * (proc_self()) in /proc. */
+void tree_sample(struct tree *t, int self, long t_ms);
 
 /* Ends, at T_MS, every entry still alive: the run is over. */
 void tree_end(struct tree *t, long t_ms);
 
-/* Sends SIG to every process alive at the last sample. */
-void tree_kill(const struct tree *t, int sig);
+/* Our own pid as /proc shows it, or -1 when /proc does not show us.  Not
+ * getpid(): in a pid namespace that still sees the host's /proc, getpid()
+ * is 1 there while /proc numbers us (and the parent of CMD) otherwise. */
+int proc_self(void);
+
+/* ---- ending what is left of the tree (profile_kill.c) ---------------------- */
+
+/* Sends SIG to every process of CMD's tree: the members of the cgroup CG
+ * (if it has one) and every descendant of SELF (proc_self(); none if -1)
+ * in /proc, through handles that cannot be reused.  Returns how many
+ * processes got it. */
+int tree_signal(const struct cgroup *cg, int self, int sig);
+
+/* ---- signals (profile_signal.c) -------------------------------------------- */
+
+/* Sets our dispositions and mask: WAITED gets the signals the run loop
+ * takes (SIGCHLD, and every one that ends the run), blocked from now on;
+ * CLEANUP (async-signal-safe) runs before we die of a fault. */
+void sig_setup(sigset_t *waited, void (*cleanup)(void));
+
+/* Whether SIG, taken with sigtimedwait, asks the run to end. */
+int sig_ends_run(int sig);
+
+/* In a child before exec (async-signal-safe): CMD gets back what we
+ * inherited; a helper (gnuplot) gets default dispositions, no mask. */
+void sig_child_as_inherited(void);
+void sig_child_clean(void);
+
+/* Before a last write that may block: the signals act on us again as
+ * they did when we started (SIGPIPE stays ignored: EPIPE is handled). */
+void sig_release(void);
 
 /* A new maximum worth a line: FACTOR (0.1: 10%) and 64 MiB above the last
  * one noted. */
@@ -146,12 +224,16 @@ struct child {
     int status;               /* wait status, once reaped; -1 before */
     long long t0_ms;          /* when it was started: time 0 of the samples */
     sigset_t waited;          /* the signals we take with sigtimedwait */
-    sigset_t saved_mask;      /* our mask before: CMD gets it back */
+    int self;                 /* proc_self() */
+    const struct cgroup *cg;  /* CMD's group (version 0: none) */
+    int stop_sig;             /* the signal that ended the run, or 0 */
+    int told;                 /* the rest of the tree got SIGTERM */
+    long long kill_at;        /* when what is left gets SIGKILL */
 };
 
-/* Makes us the subreaper of CMD's tree and blocks the signals that
- * run_wait_until takes (from now on, no signal is lost). */
-void run_prepare(struct child *c);
+/* Makes us the subreaper of CMD's tree and sets up the signals (from now
+ * on, no signal is lost); CLEANUP is sig_setup's. */
+void run_prepare(struct child *c, void (*cleanup)(void));
 
 /* Forks OPT->cmd, in the cgroup CG if it has one; returns whether CMD was
  * exec'd.  When CMD cannot enter the group, CG is removed and the reason
@@ -162,10 +244,19 @@ int run_start(struct child *c, const struct options *opt, struct cgroup *cg,
 /* Reaps whatever exited; returns 0 once no process of the tree is left. */
 int run_reap(struct child *c);
 
-/* Waits for a signal until DEADLINE (ms, monotonic), forwarding the ones
- * meant for CMD (to TREE once CMD is gone); returns early when a child
- * changed state. */
-void run_wait_until(const struct child *c, const struct tree *tree, long long deadline);
+/* Waits for a signal until DEADLINE (ms, monotonic); returns early when a
+ * child changed state or a signal asked the run to end (see run_stop). */
+void run_wait_until(struct child *c, long long deadline);
+
+/* Once a signal asked the run to end: what is left of the tree after CMD
+ * exited gets SIGTERM, and everything, CMD included, SIGKILL after a
+ * grace period or at a second signal.  Called after each wait. */
+void run_stop(struct child *c);
+
+/* Waits for PID, a helper of ours (gnuplot); a signal meanwhile ends it
+ * (SIGTERM, SIGKILL after the grace period or at a second signal).
+ * Returns its wait status, or -1. */
+int run_wait_helper(struct child *c, pid_t pid);
 
 /* CMD's exit status, 128+N if signal N killed it. */
 int run_exit_status(const struct child *c);
@@ -189,6 +280,7 @@ struct result {
     const char *source;
     long oom_kills;
     int status;
+    int stop_sig;             /* the signal that ended the run, or 0 */
     double wall_s;
 };
 
@@ -214,8 +306,9 @@ struct chart {
 void chart_begin(struct chart *ch, const char *file);
 
 /* Draws the chart (the total and the TOP entries of T, titled with CMD
- * and PEAK_MIB) and removes the temporary files. */
-void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
-               char **cmd, long peak_mib);
+ * and PEAK_MIB) and removes the temporary files; a signal meanwhile ends
+ * gnuplot (run_wait_helper with C's signals). */
+void chart_end(struct chart *ch, struct child *c, const struct tree *t,
+               const struct top *top, char **cmd, long peak_mib);
 
 #endif

@@ -5,14 +5,18 @@
  * v1) is the exact high-water mark of everything charged to the group,
  * which is also what a container's OOM limit compares with.
  *
- * Where: the group is created next to where we already are
- * (/proc/self/cgroup, mapped onto the hierarchy's mount point through
- * /proc/self/mountinfo), so a limit set by our own container still applies
- * on top of ours.  On v2 a group with processes cannot enable controllers
- * for its children (the "no internal processes" rule), so when our own
- * group does not offer the memory controller to its children, the new
- * group is made a sibling of ours instead.  v1 has no such rule; when our
- * own v1 group is not writable the hierarchy's root is tried. */
+ * Where: inside the group we already are in (/proc/self/cgroup, mapped
+ * onto the hierarchy's mount point through /proc/self/mountinfo), and
+ * nowhere else, so that a limit set on our own group (a container's, a CI
+ * job's) still applies on top of ours.  A group made anywhere else would
+ * let CMD escape that limit, and measure it against memory it does not
+ * have: when our own group cannot hold a child (not writable, v2 without
+ * the memory controller for child groups, v1 without use_hierarchy), there
+ * is no group, the reason is given and the peak is sampled.
+ *
+ * Name: skcexec-profile.PID.RANDOM, made with mkdir, which fails on a
+ * name taken: a pid alone is not unique (pid namespaces, a group leaked
+ * by a profiler that was SIGKILLed), and a taken name is never reused. */
 #include "profile.h"
 
 #include <errno.h>
@@ -21,9 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The group made by cg_create and not yet removed, for cg_emergency. */
+static struct cgroup current;
 
 /* Why there is no group, in a few words for the report (vsnprintf: GCC's
  * truncation check does not second-guess the long paths here). */
@@ -159,89 +168,101 @@ static int own_dir(int version, char *dir, size_t size, char *why, size_t why_si
                                              : "no cgroup v1 memory mount");
         return -1;
     }
-    if (own_path(version, path, sizeof path) != 0)
-        path[0] = '\0';
     /* The mount may show only a subtree (root != "/"): keep what lies
-     * under it; a path outside it (another namespace) means the root. */
+     * under it.  A path outside it is a group we cannot reach (another
+     * cgroup namespace): the mount's root would be outside our group. */
     size_t rl = strcmp(root, "/") ? strlen(root) : 0;
-    const char *rel = "";
-    if (!strncmp(path, root, rl) && (path[rl] == '/' || path[rl] == '\0'))
-        rel = path + rl;
+    if (own_path(version, path, sizeof path) != 0 || strncmp(path, root, rl) != 0 ||
+        (path[rl] != '/' && path[rl] != '\0')) {
+        snprintf(why, why_size, "cgroup v%d: our own group is not under the mount %.300s",
+                 version, mnt);
+        return -1;
+    }
+    const char *rel = path + rl;
     if (!strcmp(rel, "/"))
         rel = "";
     snprintf(dir, size, "%s%s", mnt, rel);
     return 0;
 }
 
-/* mkdir PARENT/skcexec-profile.PID into cg->dir. */
+/* 32 random bits; the clock and our pid when getrandom cannot say. */
+static unsigned random_part(void)
+{
+    unsigned r;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+        return r;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (unsigned)ts.tv_nsec * 2654435761u ^ (unsigned)ts.tv_sec ^ (unsigned)getpid();
+}
+
+/* mkdir PARENT/skcexec-profile.PID.RANDOM into cg->dir, another random
+ * part on EEXIST. */
 static int make_group(struct cgroup *cg, const char *parent)
 {
-    if (snprintf(cg->dir, sizeof cg->dir, "%s/skcexec-profile.%d", parent,
-                 (int)getpid()) >= (int)sizeof cg->dir) {
-        errno = ENAMETOOLONG;
-        return -1;
+    for (int tries = 0; tries < 16; tries++) {
+        if (snprintf(cg->dir, sizeof cg->dir, "%s/skcexec-profile.%d.%08x", parent,
+                     (int)getpid(), random_part()) >= (int)sizeof cg->dir) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (mkdir(cg->dir, 0755) == 0) {
+            snprintf(cg->procs, sizeof cg->procs, "%s/cgroup.procs", cg->dir);
+            snprintf(cg->kill, sizeof cg->kill, "%s/cgroup.kill", cg->dir);
+            return 0;
+        }
+        if (errno != EEXIST)
+            return -1;
     }
-    return mkdir(cg->dir, 0755);
+    return -1;
 }
 
 static int create_v2(struct cgroup *cg)
 {
-    char base[PATH_MAX], buf[1024], mnt[PATH_MAX], root[PATH_MAX];
-    if (own_dir(2, base, sizeof base, cg->why, sizeof cg->why) != 0 ||
-        find_mount(2, mnt, sizeof mnt, root, sizeof root) != 0)
+    char base[PATH_MAX], buf[1024];
+    if (own_dir(2, base, sizeof base, cg->why, sizeof cg->why) != 0)
         return -1;
-    char mnt_ctl[PATH_MAX + 32];
-    snprintf(mnt_ctl, sizeof mnt_ctl, "%s/cgroup.controllers", base);
-    if (read_file(mnt_ctl, buf, sizeof buf) != 0 || !has_word(buf, "memory", " \n")) {
-        set_why(cg, "cgroup v2: no memory controller in %s",
-                 base);
+    /* Our group must offer memory to its children, which it can only do
+     * when it holds no process itself (the "no internal processes" rule)
+     * or is the root: we do not move ourselves or anyone else around. */
+    char ctl[PATH_MAX + 32];
+    snprintf(ctl, sizeof ctl, "%s/cgroup.subtree_control", base);
+    if (read_file(ctl, buf, sizeof buf) != 0 || !has_word(buf, "memory", " \n")) {
+        set_why(cg, "cgroup v2: memory is not enabled for child groups of our group %s",
+                base);
         return -1;
     }
-    /* Our group first (possible where we are the root); else a sibling;
-     * else a child of the hierarchy's root. */
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof parent, "%s", base);
-    for (int tries = 0; tries < 3; tries++) {
-        char ctl[PATH_MAX + 32];
-        snprintf(ctl, sizeof ctl, "%s/cgroup.subtree_control", parent);
-        if (read_file(ctl, buf, sizeof buf) == 0 && has_word(buf, "memory", " \n")) {
-            if (make_group(cg, parent) != 0) {
-                set_why(cg, "cgroup v2: mkdir %s: %s",
-                         cg->dir, strerror(errno));
-                return -1;
-            }
-            if (!exists_at(cg->dir, "memory.max")) {
-                rmdir(cg->dir);
-                set_why(cg, "cgroup v2: %s has no memory.max",
-                         cg->dir);
-                return -1;
-            }
-            cg->version = 2;
-            cg->has_peak = exists_at(cg->dir, "memory.peak");
-            return 0;
-        }
-        /* Up one level, then the mount point; never above it. */
-        char *slash = strrchr(parent, '/');
-        if (!slash || slash == parent || strlen(parent) <= strlen(mnt))
-            break;
-        if (tries == 0)
-            *slash = '\0';
-        else
-            snprintf(parent, sizeof parent, "%s", mnt);
+    if (make_group(cg, base) != 0) {
+        set_why(cg, "cgroup v2: cannot make a group in our group %s: %s", base,
+                strerror(errno));
+        return -1;
     }
-    set_why(cg, "cgroup v2: memory is not enabled for child groups of %s", base);
-    return -1;
+    if (!exists_at(cg->dir, "memory.max")) {
+        rmdir(cg->dir);
+        set_why(cg, "cgroup v2: %s has no memory.max", cg->dir);
+        return -1;
+    }
+    cg->version = 2;
+    cg->has_peak = exists_at(cg->dir, "memory.peak");
+    return 0;
 }
 
 static int create_v1(struct cgroup *cg)
 {
-    char base[PATH_MAX], mnt[PATH_MAX], root[PATH_MAX];
-    if (own_dir(1, base, sizeof base, cg->why, sizeof cg->why) != 0 ||
-        find_mount(1, mnt, sizeof mnt, root, sizeof root) != 0)
+    char base[PATH_MAX], buf[64];
+    if (own_dir(1, base, sizeof base, cg->why, sizeof cg->why) != 0)
         return -1;
-    if (make_group(cg, base) != 0 && (!strcmp(base, mnt) || make_group(cg, mnt) != 0)) {
-        set_why(cg, "cgroup v1: mkdir %s: %s", cg->dir,
-                 strerror(errno));
+    /* Without use_hierarchy a v1 child is not charged to its parent: it
+     * would escape our group's limit. */
+    char hier[PATH_MAX + 32];
+    snprintf(hier, sizeof hier, "%s/memory.use_hierarchy", base);
+    if (read_file(hier, buf, sizeof buf) == 0 && buf[0] == '0') {
+        set_why(cg, "cgroup v1: our group %s has memory.use_hierarchy 0", base);
+        return -1;
+    }
+    if (make_group(cg, base) != 0) {
+        set_why(cg, "cgroup v1: cannot make a group in our group %s: %s", base,
+                strerror(errno));
         return -1;
     }
     cg->version = 1;
@@ -293,6 +314,7 @@ int cg_create(struct cgroup *cg, long limit_mib)
             return -1;
         }
     }
+    current = *cg;
     if (limit_mib > 0 && set_limit(cg, limit_mib) != 0) {
         char why[sizeof cg->why];
         snprintf(why, sizeof why, "%s", cg->why);
@@ -351,14 +373,147 @@ long cg_oom_kills(const struct cgroup *cg)
     return -1;
 }
 
+/* ---- signalling the group ------------------------------------------------
+ * Only system calls below: cg_signal and cg_emergency run in the crash
+ * handler too. */
+
+/* Calls FN(pid, ARG) for each pid of the cgroup.procs file PATH (the pids
+ * are those of our pid namespace); -1 if it cannot be read. */
+static int each_pid(const char *path, void (*fn)(int, void *), void *arg)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char buf[512];
+    ssize_t n;
+    long pid = -1;   /* the number being read, -1 between numbers */
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] >= '0' && buf[i] <= '9') {
+                pid = (pid < 0 ? 0 : pid) * 10 + (buf[i] - '0');
+                if (pid > 1L << 30)
+                    pid = 0;   /* no such pid: never a real one */
+            } else if (pid >= 0) {
+                if (pid > 0)
+                    fn((int)pid, arg);
+                pid = -1;
+            }
+        }
+    }
+    if (pid > 0)
+        fn((int)pid, arg);
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
+/* A batch of processes of the group: pidfds opened from one reading of
+ * cgroup.procs, kept when a second reading still lists their pid. */
+#define BATCH 64
+struct batch {
+    int pid[BATCH], fd[BATCH], listed[BATCH];
+    int n, found;
+};
+
+static void mark_listed(int pid, void *arg)
+{
+    struct batch *b = arg;
+    for (int i = 0; i < b->n; i++)
+        if (b->pid[i] == pid)
+            b->listed[i] = 1;
+}
+
+/* Signals the batch: a pidfd names one process for good, and the second
+ * reading shows its pid in the group after the pidfd was opened; if the
+ * process is still alive when signalled, that pid was its own all along,
+ * so it was in the group (a pid reused since the first reading fails
+ * one of the two tests). */
+static void flush(struct batch *b, const char *procs, int sig)
+{
+    for (int i = 0; i < b->n; i++)
+        b->listed[i] = 0;
+    if (each_pid(procs, mark_listed, b) == 0)
+        for (int i = 0; i < b->n; i++)
+            if (b->listed[i] && syscall(SYS_pidfd_send_signal, b->fd[i], sig, NULL, 0) == 0)
+                b->found++;
+    for (int i = 0; i < b->n; i++)
+        close(b->fd[i]);
+    b->n = 0;
+}
+
+struct signal_args {
+    struct batch b;
+    const char *procs;
+    int sig;
+};
+
+static void open_one(int pid, void *arg)
+{
+    struct signal_args *a = arg;
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0)
+        return; /* gone already */
+    a->b.pid[a->b.n] = pid;
+    a->b.fd[a->b.n++] = fd;
+    if (a->b.n == BATCH)
+        flush(&a->b, a->procs, a->sig);
+}
+
+int cg_signal(const struct cgroup *cg, int sig)
+{
+    if (!cg->version)
+        return 0;
+    if (sig == SIGKILL && cg->version == 2) {
+        int fd = open(cg->kill, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            if (write(fd, "1", 1) < 0) {
+                /* before Linux 5.14: the pids below do it */
+            }
+            close(fd);
+        }
+    }
+    struct signal_args a;
+    a.b.n = a.b.found = 0;
+    a.procs = cg->procs;
+    a.sig = sig;
+    if (each_pid(cg->procs, open_one, &a) != 0) {
+        for (int i = 0; i < a.b.n; i++)
+            close(a.b.fd[i]);
+        return a.b.found;
+    }
+    flush(&a.b, cg->procs, sig);
+    return a.b.found;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* rmdir, retried: EBUSY for a moment after the last process is gone. */
+static void remove_dir(const char *dir)
+{
+    for (int i = 0; i < 50 && rmdir(dir) != 0 && errno == EBUSY; i++)
+        pause_ms(20);
+}
+
+void cg_emergency(void)
+{
+    if (!current.version)
+        return;
+    /* Killed processes leave the group as they exit: read it again
+     * until it is empty (or a few seconds went by). */
+    for (int i = 0; i < 200 && cg_signal(&current, SIGKILL) > 0; i++)
+        pause_ms(10);
+    remove_dir(current.dir);
+    current.version = 0;
+}
+
 void cg_remove(struct cgroup *cg)
 {
     if (!cg->version)
         return;
-    /* EBUSY for a moment after the last process is reaped. */
-    for (int i = 0; i < 50 && rmdir(cg->dir) != 0 && errno == EBUSY; i++) {
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
+    remove_dir(cg->dir);
     cg->version = 0;
+    current.version = 0;
 }

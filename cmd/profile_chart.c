@@ -2,10 +2,16 @@
  *
  * The samples of every process are streamed to a temporary file during the
  * run (which processes are worth a line is known only at the end); here
- * they are split into one gnuplot data block per chosen series, and a
- * small script is written next to them and run.  chart_begin makes the
- * temporary directory and the samples file, chart_end draws and removes
- * them. */
+ * they are split into one gnuplot data block per chosen series, inside a
+ * small script that is then run.  chart_begin makes the temporary
+ * directory and the samples file, chart_end draws and removes them.
+ *
+ * gnuplot runs what the script says, and the title comes from CMD's
+ * arguments: nothing from outside goes into the script but inside a
+ * single-quoted string, with its control characters (a newline would end
+ * the string, and the next line would be a command) replaced.  No path
+ * goes into it either: the data are in the script, and the image is
+ * gnuplot's stdout, the --chart file opened by us (profile_output.c). */
 #include "profile.h"
 
 #include <errno.h>
@@ -38,32 +44,29 @@ static const char *chart_find_gnuplot(char *buf, size_t size)
     return NULL;
 }
 
-/* TEXT as a gnuplot single-quoted string: only ' itself needs doubling. */
+/* TEXT as a gnuplot single-quoted string, where only ' itself is special
+ * (doubled), and a control character would end the line: '?' instead. */
 static void put_quoted(FILE *f, const char *text)
 {
     fputc('\'', f);
     for (; *text; text++) {
-        if (*text == '\'')
+        unsigned char ch = (unsigned char)*text;
+        if (ch == '\'')
             fputc('\'', f);
-        fputc(*text, f);
+        fputc(ch < ' ' || ch == 0x7f ? '?' : ch, f);
     }
     fputc('\'', f);
 }
 
-/* One data block per series, "t_s MiB" lines, blocks separated by two
- * blank lines (gnuplot's `index`). */
-static int write_data(const char *data, const char *samples,
+/* One data block per series, $sN, of "t_s MiB" lines. */
+static int write_data(FILE *out, const char *samples,
                       const struct chart_series *series, size_t nseries)
 {
-    FILE *out = fopen(data, "we");
-    if (!out)
-        return -1;
     for (size_t i = 0; i < nseries; i++) {
         FILE *in = fopen(samples, "re");
-        if (!in) {
-            fclose(out);
+        if (!in)
             return -1;
-        }
+        fprintf(out, "$s%zu << EOD\n", i);
         char line[128];
         int any = 0;
         while (fgets(line, sizeof line, in)) {
@@ -78,18 +81,22 @@ static int write_data(const char *data, const char *samples,
         if (!any) /* gnuplot rejects an empty block */
             fprintf(out, "0 0\n");
         fclose(in);
-        fprintf(out, "\n\n");
+        fprintf(out, "EOD\n");
     }
-    return fclose(out);
+    return 0;
 }
 
-static int write_script(const char *script, const char *file, const char *data,
+static int write_script(const char *script, const char *file, const char *samples,
                         const struct chart_series *series, size_t nseries,
                         const char *title)
 {
-    FILE *f = fopen(script, "we");
+    FILE *f = fopen(script, "wxe");
     if (!f)
         return -1;
+    if (write_data(f, samples, series, nseries) != 0) {
+        fclose(f);
+        return -1;
+    }
     const char *ext = strrchr(file, '.');
     if (ext && !strcasecmp(ext, ".svg"))
         fputs("set terminal svg size 1000,600 noenhanced\n", f);
@@ -99,65 +106,62 @@ static int write_script(const char *script, const char *file, const char *data,
               "} else {\n"
               "    set terminal png size 1000,600 noenhanced\n"
               "}\n", f);
-    fputs("set output ", f);
-    put_quoted(f, file);
-    fputs("\nset title ", f);
+    fputs("set title ", f);
     put_quoted(f, title);
     fputs("\nset xlabel 'time (s)'\nset ylabel 'RSS (MiB)'\nset grid\n"
           "set key left top\nset yrange [0:*]\nplot ", f);
     for (size_t i = 0; i < nseries; i++) {
-        fprintf(f, "%s", i ? ", \\\n     " : "");
-        put_quoted(f, data);
-        fprintf(f, " index %zu using 1:2 with lines lw %d title ", i,
-                series[i].id < 0 ? 3 : 2);
+        fprintf(f, "%s$s%zu using 1:2 with lines lw %d title ", i ? ", \\\n     " : "",
+                i, series[i].id < 0 ? 3 : 2);
         put_quoted(f, series[i].title);
     }
     fputs("\n", f);
     return fclose(f);
 }
 
-/* Runs gnuplot SCRIPT; its stdout goes to our stderr (it has nothing to
- * say there, and our stdout belongs to the command's output). */
-static int run_gnuplot(const char *gnuplot, const char *script)
+/* Runs gnuplot SCRIPT with its stdout on OUT_FD (the image); its
+ * messages go to our stderr.  gnuplot starts with default dispositions
+ * and no blocked signal, and a signal we get meanwhile ends it. */
+static int run_gnuplot(struct child *c, const char *gnuplot, const char *script, int out_fd)
 {
+    fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        dup2(2, 1);
+        sig_child_clean();
+        if (dup2(out_fd, 1) < 0)
+            _exit(127);
         execl(gnuplot, "gnuplot", script, (char *)NULL);
         _exit(127);
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    int st = run_wait_helper(c, pid);
+    return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 /* Draws FILE (.png or .svg) from SAMPLES, a text file of
  * "t_ms id rss_kib" lines: one line per series.  Returns 0 or -1 (a
  * one-line message is printed on stderr). */
-static int chart_draw(const char *gnuplot, const char *file, const char *samples,
+static int chart_draw(struct child *c, const struct chart *ch,
                       const struct chart_series *series, size_t nseries,
                       const char *title)
 {
-    char data[PATH_MAX], script[PATH_MAX];
-    const char *slash = strrchr(samples, '/');
-    int dirlen = slash ? (int)(slash - samples) : 1;
-    const char *dir = slash ? samples : ".";
-    snprintf(data, sizeof data, "%.*s/chart.dat", dirlen, dir);
-    snprintf(script, sizeof script, "%.*s/chart.gp", dirlen, dir);
+    char script[PATH_MAX + 16], why[256];
+    struct output out;
+    snprintf(script, sizeof script, "%s/chart.gp", ch->dir);
     int rc = -1;
-    if (write_data(data, samples, series, nseries) != 0 ||
-        write_script(script, file, data, series, nseries, title) != 0)
-        fprintf(stderr, "skcexec-profile: cannot write the chart's data: %s; no chart\n",
+    if (write_script(script, ch->file, ch->samples_path, series, nseries, title) != 0)
+        fprintf(stderr, PROG ": cannot write the chart's script: %s; no chart\n",
                 strerror(errno));
-    else if (run_gnuplot(gnuplot, script) != 0)
-        fprintf(stderr, "skcexec-profile: gnuplot failed; no chart\n");
+    else if (out_open(&out, ch->file, why, sizeof why) != 0)
+        fprintf(stderr, PROG ": --chart: %s: %s; no chart\n", ch->file, why);
+    else if (run_gnuplot(c, ch->gnuplot, script, out.fd) != 0) {
+        fprintf(stderr, PROG ": gnuplot failed; no chart\n");
+        out_drop(&out);
+    } else if (out_commit(&out) != 0)
+        fprintf(stderr, PROG ": --chart: %s: %s; no chart\n", ch->file, strerror(errno));
     else
         rc = 0;
-    unlink(data);
     unlink(script);
     return rc;
 }
@@ -202,8 +206,8 @@ static void chart_title(char *title, size_t size, char **cmd, long peak_mib)
     snprintf(title, size, "%s (peak %ld MiB)", line, peak_mib);
 }
 
-void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
-               char **cmd, long peak_mib)
+void chart_end(struct chart *ch, struct child *c, const struct tree *t,
+               const struct top *top, char **cmd, long peak_mib)
 {
     if (!ch->file)
         return;
@@ -220,7 +224,7 @@ void chart_end(struct chart *ch, const struct tree *t, const struct top *top,
         }
         char title[160];
         chart_title(title, sizeof title, cmd, peak_mib);
-        chart_draw(ch->gnuplot, ch->file, ch->samples_path, s, top->n + 1, title);
+        chart_draw(c, ch, s, top->n + 1, title);
     }
     free(s);
     unlink(ch->samples_path);

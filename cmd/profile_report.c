@@ -200,6 +200,9 @@ void report_summary(FILE *out, const struct tree *t, const struct cgroup *cg,
         fprintf(out, "oom: the kernel killed %ld process%s of the group (memory limit %s)\n",
                 r->oom_kills, r->oom_kills > 1 ? "es" : "",
                 opt->limit_mib ? "reached" : "of an enclosing group reached");
+    if (r->stop_sig)
+        fprintf(out, "stopped: SIG%s received; what was left of the tree was ended\n",
+                sigabbrev_np(r->stop_sig) ? sigabbrev_np(r->stop_sig) : "?");
     fprintf(out, PROG ": peak_mib=%ld source=%s oom_kill=%s status=%d wall_s=%.2f\n",
             r->peak_mib, r->source,
             r->oom_kills < 0 ? "?" : r->oom_kills > 0 ? "1" : "0", r->status, r->wall_s);

@@ -1,8 +1,17 @@
 /* profile_run.c - running CMD for skcexec-profile: fork it, put it in its
  * memory cgroup before it execs, reap it and every orphan of its tree (we
- * are their subreaper), and pass on to it the signals we are sent.  While
- * waiting for the next sample, all signals of interest are taken with
- * sigtimedwait: no handler runs in the middle of a sample. */
+ * are their subreaper), and end the run when a signal asks for it.  While
+ * waiting for the next sample, the signals are taken with sigtimedwait
+ * (profile_signal.c blocks them): no handler runs in the middle of a
+ * sample.
+ *
+ * Ending the run: the first signal goes on to CMD, unless it came from
+ * the terminal, which sent it to CMD's process group already.  Once CMD
+ * is gone, what is left of its tree (a `&` job that ignores SIGINT, a
+ * setsid daemon that the terminal does not reach) gets SIGTERM; whatever
+ * is still there STOP_GRACE_MS after the signal, or at a second one, CMD
+ * included, gets SIGKILL.  Only then is the report written and the group
+ * removed. */
 #include "profile.h"
 
 #include <errno.h>
@@ -12,43 +21,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void on_sigchld(int sig)
-{
-    (void)sig; /* only there so that SIGCHLD is never discarded */
-}
+#define STOP_GRACE_MS 3000
+#define KILL_POLL_MS 50     /* how often SIGKILL is sent again meanwhile */
 
-static void block_signals(struct child *c)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigchld;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGCHLD, &sa, NULL);
-    sigemptyset(&c->waited);
-    sigaddset(&c->waited, SIGCHLD);
-    sigaddset(&c->waited, SIGINT);
-    sigaddset(&c->waited, SIGTERM);
-    sigaddset(&c->waited, SIGHUP);
-    sigprocmask(SIG_BLOCK, &c->waited, &c->saved_mask);
-}
-
-void run_prepare(struct child *c)
+void run_prepare(struct child *c, void (*cleanup)(void))
 {
     memset(c, 0, sizeof *c);
     c->status = -1;
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
         fprintf(stderr, PROG ": PR_SET_CHILD_SUBREAPER: %s (orphans are not counted)\n",
                 strerror(errno));
-    block_signals(c);
+    sig_setup(&c->waited, cleanup);
+    c->self = proc_self();
 }
 
-/* In the child: wait for the go (the parent has put us in the cgroup),
- * then exec CMD.  Errors are reported like a shell: 127 not found, 126
- * found but not runnable. */
-static void run_child(const struct child *c, char **cmd, int go_fd, int err_fd)
+/* In the child (async-signal-safe only): wait for the go (the parent has
+ * put us in the cgroup), then exec CMD; on failure the errno goes to the
+ * parent, which says it. */
+static void run_child(char **cmd, int go_fd, int err_fd)
 {
-    sigprocmask(SIG_SETMASK, &c->saved_mask, NULL);
-    signal(SIGCHLD, SIG_DFL);
+    sig_child_as_inherited();
     char ch;
     if (read(go_fd, &ch, 1) != 1)
         _exit(EXIT_INTERNAL); /* the parent gave up */
@@ -57,7 +49,7 @@ static void run_child(const struct child *c, char **cmd, int go_fd, int err_fd)
     if (write(err_fd, &err, sizeof err) < 0) {
         /* nothing better to do: the status still says it */
     }
-    fprintf(stderr, PROG ": %s: %s\n", cmd[0], strerror(err));
+    /* Like a shell: 127 not found, 126 found but not runnable. */
     _exit(err == ENOENT ? 127 : 126);
 }
 
@@ -71,6 +63,7 @@ int run_start(struct child *c, const struct options *opt, struct cgroup *cg,
         fprintf(stderr, PROG ": pipe: %s\n", strerror(errno));
         exit(EXIT_INTERNAL);
     }
+    fflush(NULL); /* nothing buffered is written twice */
     c->t0_ms = now_ms();
     c->pid = fork();
     if (c->pid < 0) {
@@ -80,10 +73,11 @@ int run_start(struct child *c, const struct options *opt, struct cgroup *cg,
     if (c->pid == 0) {
         close(go[1]);
         close(ex[0]);
-        run_child(c, opt->cmd, go[0], ex[1]);
+        run_child(opt->cmd, go[0], ex[1]);
     }
     close(go[0]);
     close(ex[1]);
+    c->cg = cg;
     if (cg->version && cg_add(cg, c->pid) != 0) {
         snprintf(cg_why, why_size, "%s", cg->why);
         cg_remove(cg);
@@ -108,7 +102,11 @@ int run_start(struct child *c, const struct options *opt, struct cgroup *cg,
     while ((n = read(ex[0], &err, sizeof err)) < 0 && errno == EINTR)
         ;
     close(ex[0]);
-    return n != (ssize_t)sizeof err;
+    if (n == (ssize_t)sizeof err) {
+        fprintf(stderr, PROG ": %s: %s\n", opt->cmd[0], strerror(err));
+        return 0;
+    }
+    return 1;
 }
 
 int run_reap(struct child *c)
@@ -121,23 +119,49 @@ int run_reap(struct child *c)
     return !(p < 0 && errno == ECHILD);
 }
 
-/* A signal sent to us by another process goes on to CMD (or, once CMD is
- * gone, to what is left of its tree).  One from the terminal (SI_KERNEL)
- * already reached CMD, which is in our process group. */
-static void forward(const struct child *c, const struct tree *tree, int sig,
-                    const siginfo_t *info)
+/* A signal that asks the run to end: the first goes on to CMD while it
+ * runs (c->pid is our child, not reaped: its number cannot be another
+ * process's), unless the terminal sent it to our process group and CMD
+ * is still in it; the next one brings the SIGKILL forward. */
+static void stop_request(struct child *c, int sig, const siginfo_t *info)
 {
-    if (info->si_code == SI_KERNEL)
-        return;
-    if (c->status < 0) {
-        kill(c->pid, sig);
+    if (c->stop_sig) {
+        c->kill_at = now_ms();
         return;
     }
-    tree_kill(tree, sig);
+    c->stop_sig = sig;
+    c->kill_at = now_ms() + STOP_GRACE_MS;
+    if (c->status < 0 && (info->si_code != SI_KERNEL || getpgid(c->pid) != getpgrp()))
+        kill(c->pid, sig);
 }
 
-void run_wait_until(const struct child *c, const struct tree *tree, long long deadline)
+void run_stop(struct child *c)
 {
+    if (!c->stop_sig)
+        return;
+    if (now_ms() >= c->kill_at) {
+        if (c->status < 0)
+            kill(c->pid, SIGKILL);
+        tree_signal(c->cg, c->self, SIGKILL);
+    } else if (c->status >= 0 && !c->told) {
+        c->told = 1;
+        tree_signal(c->cg, c->self, SIGTERM);
+    }
+}
+
+/* The time to wake up at: DEADLINE, or sooner while the run is ending. */
+static long long wake_at(const struct child *c, long long deadline)
+{
+    if (!c->stop_sig)
+        return deadline;
+    long long now = now_ms();
+    long long k = c->kill_at > now ? c->kill_at : now + KILL_POLL_MS;
+    return k < deadline ? k : deadline;
+}
+
+void run_wait_until(struct child *c, long long deadline)
+{
+    deadline = wake_at(c, deadline);
     for (;;) {
         long long left = deadline - now_ms();
         if (left <= 0)
@@ -145,12 +169,42 @@ void run_wait_until(const struct child *c, const struct tree *tree, long long de
         struct timespec ts = {left / 1000, (left % 1000) * 1000000L};
         siginfo_t info;
         int sig = sigtimedwait(&c->waited, &info, &ts);
-        if (sig == SIGCHLD)
+        if (sig > 0 && sig_ends_run(sig))
+            stop_request(c, sig, &info);
+        if (sig > 0 || errno == EAGAIN)
             return;
-        if (sig > 0)
-            forward(c, tree, sig, &info);
-        else if (errno == EAGAIN)
-            return;
+    }
+}
+
+int run_wait_helper(struct child *c, pid_t pid)
+{
+    int stopping = 0;
+    long long kill_at = 0;
+    for (;;) {
+        int st;
+        pid_t p = waitpid(pid, &st, WNOHANG);
+        if (p == pid)
+            return stopping ? -1 : st;
+        if (p < 0 && errno != EINTR)
+            return -1;
+        long long now = now_ms();
+        if (stopping && now >= kill_at)
+            kill(pid, SIGKILL); /* not reaped yet: still our child's pid */
+        long long left = stopping ? (kill_at > now ? kill_at - now : KILL_POLL_MS) : 1000;
+        struct timespec ts = {left / 1000, (left % 1000) * 1000000L};
+        siginfo_t info;
+        int sig = sigtimedwait(&c->waited, &info, &ts);
+        if (sig <= 0 || !sig_ends_run(sig))
+            continue;
+        if (!c->stop_sig)
+            c->stop_sig = sig;
+        if (stopping) {
+            kill_at = now_ms();
+        } else {
+            stopping = 1;
+            kill_at = now_ms() + STOP_GRACE_MS;
+            kill(pid, SIGTERM);
+        }
     }
 }
 

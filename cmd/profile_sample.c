@@ -279,9 +279,22 @@ static void note_peak(struct tree *t, long total, long t_ms, size_t n)
     pk->nparts = n;
 }
 
-void tree_sample(struct tree *t, long t_ms)
+int proc_self(void)
 {
-    int self = (int)getpid();
+    char buf[32];
+    ssize_t n = readlink("/proc/self", buf, sizeof buf - 1);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *end;
+    long pid = strtol(buf, &end, 10);
+    return *end || pid <= 0 ? -1 : (int)pid;
+}
+
+void tree_sample(struct tree *t, int self, long t_ms)
+{
+    if (self <= 0)
+        return; /* /proc does not show us: nothing can be found */
     list_procs(t);
     size_t n = 0, j = 0;
     long total = 0;
@@ -326,10 +339,4 @@ void tree_end(struct tree *t, long t_ms)
     for (size_t j = 0; j < t->nlive; j++)
         end_entry(&t->entries[t->live[j]], t_ms, "");
     t->nlive = 0;
-}
-
-void tree_kill(const struct tree *t, int sig)
-{
-    for (size_t i = 0; i < t->nlive; i++)
-        kill(t->entries[t->live[i]].pid, sig);
 }

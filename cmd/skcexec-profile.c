@@ -21,9 +21,9 @@
  * daemonising script) are re-parented to us and stay in the tree; we go on
  * sampling until the last of them exits.
  *
- * This file: the options, and main's steps in order (cgroup, chart, start,
- * sample until the tree is gone, report).  The other files are listed in
- * profile.h. */
+ * This file: the options, and main's steps in order (signals, files,
+ * cgroup, chart, start, sample until the tree is gone, report).  The other
+ * files are listed in profile.h. */
 #include "profile.h"
 
 #include <errno.h>
@@ -135,14 +135,25 @@ static void parse_options(int argc, char **argv)
 
 /* ---- main ---------------------------------------------------------------- */
 
-static FILE *open_or_die(const char *what, const char *path)
+static struct output csv_out, report_out;
+
+/* --csv and --output: a bad path is a usage error (status 2), before the
+ * command runs. */
+static void open_or_die(struct output *o, const char *what, const char *path)
 {
-    FILE *f = fopen(path, "we");
-    if (!f) {
-        fprintf(stderr, PROG ": %s: %s: %s\n", what, path, strerror(errno));
+    char why[256];
+    if (out_open(o, path, why, sizeof why) != 0) {
+        fprintf(stderr, PROG ": %s: %s: %s\n", what, path, why);
         exit(EXIT_USAGE);
     }
-    return f;
+}
+
+/* The last resort, on an exit for an error or a fault of ours (it may
+ * run in a signal handler): no group, no temporary file left behind. */
+static void emergency(void)
+{
+    cg_emergency();
+    out_drop_temps();
 }
 
 /* The memory cgroup CMD will run in, or none (CG_WHY says why).  --limit
@@ -166,27 +177,75 @@ static void run_loop(struct child *c, struct tree *tree, int execd)
 {
     long long next = c->t0_ms;
     while (run_reap(c)) {
+        run_stop(c);
         long long now = now_ms();
         if (now >= next) {
             if (execd)
-                tree_sample(tree, (long)(now - c->t0_ms));
+                tree_sample(tree, c->self, (long)(now - c->t0_ms));
             /* On the grid t0 + k * interval; late samples are skipped,
              * not bunched. */
             long long k = (now - c->t0_ms) / opt.interval_ms + 1;
             next = c->t0_ms + k * opt.interval_ms;
         }
-        run_wait_until(c, tree, next);
+        run_wait_until(c, next);
     }
     tree_end(tree, (long)(now_ms() - c->t0_ms));
+}
+
+/* The report, written in memory first: nothing blocks before the group
+ * is removed and the files are in place. */
+static char *render_report(const struct tree *tree, const struct top *top,
+                           const struct cgroup *cg, const char *cg_why,
+                           struct result *r, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f) {
+        fprintf(stderr, PROG ": out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    if (!opt.quiet)
+        report_time_line(f, tree, top, &opt);
+    report_summary(f, tree, cg, cg_why, &opt, r);
+    if (fclose(f) != 0) {
+        fprintf(stderr, PROG ": out of memory\n");
+        exit(EXIT_INTERNAL);
+    }
+    return text;
+}
+
+/* The report to --output or stderr.  A reader that went away (EPIPE,
+ * `| head`) ends it quietly. */
+static void write_report(const char *text, size_t len)
+{
+    struct output err = {.fd = 2};
+    struct output *o = opt.output ? &report_out : &err;
+    /* Writing to a pipe or a terminal may block for good: from here on a
+     * signal ends us as it would any program (nothing is left to clean). */
+    if (!o->tmp[0])
+        sig_release();
+    if (out_write(o, text, len) != 0 && errno != EPIPE)
+        fprintf(stderr, PROG ": %s: %s\n", opt.output ? opt.output : "stderr",
+                strerror(errno));
+    if (opt.output && out_commit(o) != 0)
+        fprintf(stderr, PROG ": --output: %s: %s\n", opt.output, strerror(errno));
 }
 
 int main(int argc, char **argv)
 {
     parse_options(argc, argv);
-    FILE *out = opt.output ? open_or_die("--output", opt.output) : stderr;
+    struct child child;
+    run_prepare(&child, emergency);
+    atexit(emergency);
     FILE *csv = NULL;
+    if (opt.output)
+        open_or_die(&report_out, "--output", opt.output);
     if (opt.csv) {
-        csv = open_or_die("--csv", opt.csv);
+        open_or_die(&csv_out, "--csv", opt.csv);
+        if (!(csv = out_stream(&csv_out))) {
+            fprintf(stderr, PROG ": out of memory\n");
+            exit(EXIT_INTERNAL);
+        }
         fputs("t_ms,pid,comm,rss_kib\n", csv);
     }
 
@@ -198,24 +257,22 @@ int main(int argc, char **argv)
     struct tree tree;
     tree_init(&tree, csv, chart.samples);
 
-    struct child child;
-    run_prepare(&child);
     int execd = run_start(&child, &opt, &cg, cg_why, sizeof cg_why);
     run_loop(&child, &tree, execd);
 
     struct result r = {0};
     r.wall_s = (double)(now_ms() - child.t0_ms) / 1000.0;
     r.status = run_exit_status(&child);
-    if (csv && fclose(csv) != 0)
-        fprintf(stderr, PROG ": --csv: %s: %s\n", opt.csv, strerror(errno));
+    r.stop_sig = child.stop_sig;
     struct top top;
     report_choose_top(&top, &tree, opt.top);
-    if (!opt.quiet)
-        report_time_line(out, &tree, &top, &opt);
-    report_summary(out, &tree, &cg, cg_why, &opt, &r);
+    size_t len;
+    char *text = render_report(&tree, &top, &cg, cg_why, &r, &len);
     cg_remove(&cg);
-    if (out != stderr && fclose(out) != 0)
-        fprintf(stderr, PROG ": --output: %s: %s\n", opt.output, strerror(errno));
-    chart_end(&chart, &tree, &top, opt.cmd, r.peak_mib);
+    if (csv && out_commit(&csv_out) != 0)
+        fprintf(stderr, PROG ": --csv: %s: %s\n", opt.csv, strerror(errno));
+    chart_end(&chart, &child, &tree, &top, opt.cmd, r.peak_mib);
+    write_report(text, len);
+    free(text);
     return r.status;
 }

@@ -3,8 +3,9 @@
 # the Makefile after `all` is defined, so nothing here becomes the default goal.
 
 PROFILE_BIN := $(BIN)/skcexec-profile
-PROFILE_SRC := cmd/skcexec-profile.c cmd/profile_run.c cmd/profile_sample.c \
-               cmd/profile_report.c cmd/profile_cgroup.c cmd/profile_chart.c
+PROFILE_SRC := cmd/skcexec-profile.c cmd/profile_run.c cmd/profile_signal.c \
+               cmd/profile_kill.c cmd/profile_sample.c cmd/profile_report.c \
+               cmd/profile_cgroup.c cmd/profile_output.c cmd/profile_chart.c
 PROFILE_HDR := cmd/profile.h
 
 $(PROFILE_BIN): $(PROFILE_SRC) $(PROFILE_HDR)

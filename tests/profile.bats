@@ -13,6 +13,64 @@ setup() {
         { echo "build $PROFILE and $HOG first (make bats)" >&2; return 1; }
 }
 
+# Processes a test may leave behind when the profiler under test fails
+# (a hang): their pid files, ended in teardown if they still run one of
+# the programs named here.
+teardown() {
+    local f pid
+    for f in "$T"/*.pid; do
+        [ -e "$f" ] || continue
+        pid=$(cat "$f")
+        case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+        sleep | skcexec-profile | gnuplot) kill -KILL "$pid" 2>/dev/null || true ;;
+        esac
+    done
+}
+
+# Whether process $1 is still running (a zombie is not).
+running() {
+    [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# The negations as commands: a `! cmd` line does not fail a bats test
+# (errexit ignores it), a function returning non-zero does.
+gone() { ! running "$1"; }
+no_group_left() { ! groups_left "$1"; }
+
+# Waits up to $2 seconds (default 20: hang detection, not a timing) for
+# process $1 to be gone.  The bound is on the clock, not on a count of
+# polls, which a loaded machine makes much slower.
+gone_within() {
+    local end=$((SECONDS + ${2:-20}))
+    while running "$1"; do
+        [ "$SECONDS" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+}
+
+# Waits up to 20 seconds for file $1 to exist and be non-empty.
+wait_for() {
+    local end=$((SECONDS + 20))
+    until [ -s "$1" ]; do
+        [ "$SECONDS" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+}
+
+# The directory of our own memory cgroup (v1), or nothing.
+own_memcg() {
+    local rel
+    rel=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+    [ -n "$rel" ] && [ -d "/sys/fs/cgroup/memory$rel" ] || return 1
+    echo "/sys/fs/cgroup/memory${rel%/}"
+}
+
+# Whether any group of the profiler whose pid is $1 is left.
+groups_left() {
+    [ -n "$(find /sys/fs/cgroup -maxdepth 8 -type d \
+        \( -name "skcexec-profile.$1" -o -name "skcexec-profile.$1.*" \) 2>/dev/null)" ]
+}
+
 # The value of KEY= in the summary line of the report in file $1.
 field_of() {
     local line
@@ -230,7 +288,7 @@ cgroup_available() {
     peak=$(field_of prof.log peak_mib)
     [ "$peak" -ge 290 ] && [ "$peak" -lt 400 ]
     grep -q "^peak: $peak MiB (cgroup v[12] .*: authoritative; sampled RSS sum [0-9]* MiB)$" prof.log
-    [ -z "$(find /sys/fs/cgroup -maxdepth 6 -name "skcexec-profile.$(cat profiler.pid)" 2>/dev/null)" ]
+    no_group_left "$(cat profiler.pid)"
 }
 
 @test "--limit: a command above the limit is OOM-killed and the summary says so" {
@@ -266,4 +324,250 @@ cgroup_available() {
     [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
     [[ "$stderr" == "skcexec-profile: --limit needs a writable memory cgroup: "* ]]
     [ ! -e ran ]
+}
+
+# ---- signals, odd paths and clashes (issue 13) ------------------------------
+
+@test "^C ends the run once CMD has exited: the job and the daemon it left are ended" {
+    # Like a terminal's ^C: SIGINT to the whole process group the profiler
+    # leads.  The `&` job ignores SIGINT; the setsid daemon is in another
+    # session and ignores SIGTERM too, so only the SIGKILL after the grace
+    # period ends it.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    setsid env --default-signal=INT "$PROFILE" --interval 50 -- sh -c \
+        'sleep 60 & echo $! >job.pid
+         setsid sh -c "trap \"\" TERM HUP; exec sleep 60" & echo $! >daemon.pid
+         exit 0' 2>prof.log &
+    pid=$!
+    echo "$pid" >profiler.pid
+    wait_for job.pid && wait_for daemon.pid
+    sleep 0.3
+    kill -INT -- "-$pid"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+    cat prof.log
+    gone "$(cat job.pid)"
+    gone "$(cat daemon.pid)"
+    # the status stays the command's, the report comes, the group goes
+    [ "$status" -eq 0 ]
+    grep -q '^stopped: SIGINT received; what was left of the tree was ended$' prof.log
+    [ "$(field_of prof.log status)" -eq 0 ]
+    no_group_left "$pid"
+}
+
+@test "a signal reaches the processes started after the last sample" {
+    # One sample only (at the start, when sh is all there is); the job
+    # appears after it.
+    for cgroup in no yes; do
+        args=(--interval 3600000)
+        [ "$cgroup" = yes ] || args+=(--no-cgroup)
+        rm -f job.pid
+        # shellcheck disable=SC2016 # expanded by the inner sh
+        "$PROFILE" "${args[@]}" -- sh -c \
+            'sleep 0.3; sleep 60 & echo $! >job.pid; exec sleep 60' 2>prof.log &
+        pid=$!
+        echo "$pid" >profiler.pid
+        wait_for job.pid
+        kill -TERM "$pid"
+        gone_within "$pid"
+        status=0
+        wait "$pid" || status=$?
+        cat prof.log
+        gone "$(cat job.pid)"
+        [ "$status" -eq 143 ]
+    done
+}
+
+@test "SIGPIPE on the report, SIGQUIT, SIGUSR1: the group is removed, the status is CMD's" {
+    # The reader of the report goes away: the report ends quietly.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    sh -c 'echo $$ >profiler.pid; exec "$0" -- sh -c "seq 100000; sleep .3"' "$PROFILE" 2>&1 |
+        head -n 3 >head.out
+    [ "${PIPESTATUS[0]}" -eq 0 ]
+    [ "$(cat head.out)" = "$(seq 3)" ]
+    no_group_left "$(cat profiler.pid)"
+    # Other signals that would kill the profiler end the run instead.
+    # (env: a `&` job of a script starts with SIGQUIT ignored.)
+    ulimit -c 0
+    for sig in QUIT USR1; do
+        env --default-signal=QUIT "$PROFILE" -- sh -c 'echo up >up; exec sleep 60' 2>prof.log &
+        pid=$!
+        echo "$pid" >profiler.pid
+        wait_for up
+        kill "-$sig" "$pid"
+        gone_within "$pid"
+        status=0
+        wait "$pid" || status=$?
+        cat prof.log
+        [ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+        grep -q "^stopped: SIG$sig received" prof.log
+        grep -q '^skcexec-profile: peak_mib=' prof.log
+        no_group_left "$pid"
+        rm -f up
+    done
+}
+
+@test "a fault of the profiler (SIGSEGV) still ends the group's processes and removes it" {
+    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    "$PROFILE" -- sh -c 'echo $$ >cmd.pid; exec sleep 60' 2>prof.log &
+    pid=$!
+    echo "$pid" >profiler.pid
+    wait_for cmd.pid
+    ulimit -c 0
+    kill -SEGV "$pid"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 139 ]
+    gone_within "$(cat cmd.pid)" 5
+    no_group_left "$pid"
+}
+
+@test "cgroup: a unique name, made inside our own group even when the pid's name is taken" {
+    own=$(own_memcg) && [ -w "$own" ] || skip "no writable cgroup v1 memory group of our own"
+    # A group left by an earlier profiler with the same pid.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    sh -c 'echo $$ >profiler.pid; mkdir "$1/skcexec-profile.$$" || exit 99
+           exec "$0" --quiet -- sh -c "sed -n \"s/^[0-9]*:memory://p\" /proc/self/cgroup >cmd.cg"' \
+        "$PROFILE" "$own" 2>prof.log || status=$?
+    pid=$(cat profiler.pid)
+    rmdir "$own/skcexec-profile.$pid"
+    cat prof.log cmd.cg
+    [ "${status:-0}" -eq 0 ]
+    [ "$(field_of prof.log source)" = cgroup-v1 ]
+    rel=${own#/sys/fs/cgroup/memory}
+    [[ "$(cat cmd.cg)" == "$rel/skcexec-profile.$pid."* ]]
+    no_group_left "$pid"
+}
+
+@test "cgroup: when our own group cannot hold a group, sampled with the reason, never elsewhere" {
+    own=$(own_memcg) && [ -w "$own" ] || skip "no writable cgroup v1 memory group of our own"
+    unshare -m true 2>/dev/null || skip "unshare -m is not permitted here"
+    # A mount namespace where our own group is read-only (the hierarchy's
+    # root is still writable).
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    run --separate-stderr unshare -m sh -c \
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" &&
+         exec "$0" --quiet -- sh -c "sed -n \"s/^[0-9]*:memory://p\" /proc/self/cgroup >cmd.cg"' \
+        "$PROFILE" "$own"
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    [[ "$stderr" == *"source=sampled "* ]]
+    [[ "$stderr" == *"; no memory cgroup: "*"cgroup v1: cannot make a group in our group $own: Read-only file system)"* ]]
+    [ "$(cat cmd.cg)" = "${own#/sys/fs/cgroup/memory}" ]
+}
+
+@test "--chart: a title from CMD's arguments cannot run gnuplot commands" {
+    command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+    run --separate-stderr "$PROFILE" --quiet --chart c.svg -- \
+        sh -c : "$(printf 'x\nsystem("touch pwned")\nset title "y')"
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    [ ! -e pwned ]
+    grep -q '<svg' c.svg
+}
+
+@test "--chart: gnuplot starts with no blocked signal, and a signal ends it" {
+    # A gnuplot that tells its signal state, then hangs.  Perl (Essential
+    # in Debian), not sh: dash unblocks every signal when it starts.
+    [ -x /usr/bin/perl ] || skip "no /usr/bin/perl"
+    mkdir gp
+    cat >gp/gnuplot <<'SCRIPT'
+#!/usr/bin/perl
+open(my $in, '<', '/proc/self/status') or die;
+open(my $out, '>', 'gnuplot.sigs.new') or die;
+print $out grep { /^Sig(Blk|Ign):/ } <$in>;
+close($out);
+rename('gnuplot.sigs.new', 'gnuplot.sigs');
+open($out, '>', 'gnuplot.pid') or die;
+print $out "$$\n";
+close($out);
+exec('sleep', '60');
+SCRIPT
+    chmod +x gp/gnuplot
+    PATH="$T/gp:$PATH" "$PROFILE" --quiet --chart c.png -- sh -c 'exit 3' 2>prof.log &
+    pid=$!
+    echo "$pid" >profiler.pid
+    wait_for gnuplot.sigs && wait_for gnuplot.pid
+    cat gnuplot.sigs
+    # No signal blocked, none ignored but SIGFPE (bit 7: perl ignores it
+    # itself) and libc's own 32 and 33 (bits 31 and 32), which no program
+    # can reset and libc sets up in every one.
+    blk=$(sed -n 's/^SigBlk:\t//p' gnuplot.sigs)
+    ign=$(sed -n 's/^SigIgn:\t//p' gnuplot.sigs)
+    [ "$((0x$blk))" -eq 0 ]
+    [ "$((0x$ign & ~0x180000080))" -eq 0 ]
+    kill -TERM "$pid"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+    cat prof.log
+    gone "$(cat gnuplot.pid)"
+    [ "$status" -eq 3 ]
+    grep -q 'gnuplot failed; no chart' prof.log
+    [ ! -e c.png ]
+}
+
+# A pid namespace without its own /proc: the profiler is pid 1 there, and
+# /proc shows the host's numbers.
+pidns_available() {
+    [ "$(id -u)" -eq 0 ] && unshare --pid --fork true 2>/dev/null
+}
+
+@test "pid namespace with the host's /proc: the tree is CMD's, not init's children" {
+    pidns_available || skip "needs root and unshare --pid"
+    unshare --pid --fork "$PROFILE" --quiet --no-cgroup --interval 20 --csv s.csv \
+        -- sh -c 'sleep 0.5' 2>prof.log
+    cat prof.log
+    [ "$(cut -d, -f3 s.csv | tail -n +2 | sort -u | tr '\n' ' ')" = "TOTAL sh sleep " ]
+}
+
+@test "pid namespace with the host's /proc: SIGTERM ends the job CMD left" {
+    pidns_available || skip "needs root and unshare --pid"
+    # CMD tells the profiler's host pid (its parent in /proc) and the job's.
+    # shellcheck disable=SC2016 # expanded by the inner sh
+    unshare --pid --fork "$PROFILE" --no-cgroup --interval 3600000 -- sh -c \
+        'sh -c "read -r p rest </proc/self/stat; echo \$p >job.pid; exec sleep 60" &
+         read -r a b c ppid rest </proc/self/stat; echo $ppid >profiler.pid; exit 0' \
+        2>prof.log &
+    wait_for profiler.pid && wait_for job.pid
+    pid=$(cat profiler.pid)
+    kill -TERM "$pid"
+    gone_within "$pid"
+    cat prof.log
+    gone "$(cat job.pid)"
+    grep -q '^stopped: SIGTERM received' prof.log
+}
+
+@test "--output, --csv, --chart: a planted link is never written through" {
+    printf 'precious\n' >victim
+    ln -s victim link.log
+    ln victim hard.csv
+    run --separate-stderr "$PROFILE" --quiet --output link.log -- touch ran
+    echo "$stderr"
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == "skcexec-profile: --output: link.log: is a symbolic link"* ]]
+    [ ! -e ran ]
+    run --separate-stderr "$PROFILE" --quiet --csv link.log -- true
+    [ "$status" -eq 2 ]
+    # a hard link: the name gets a new file, the other name keeps its own
+    run --separate-stderr "$PROFILE" --quiet --csv hard.csv -- true
+    [ "$status" -eq 0 ]
+    [ "$(head -n 1 hard.csv)" = "t_ms,pid,comm,rss_kib" ]
+    if command -v gnuplot >/dev/null; then
+        ln -s victim link.svg
+        run --separate-stderr "$PROFILE" --quiet --chart link.svg -- true
+        echo "$stderr"
+        [ "$status" -eq 0 ]
+        [[ "$stderr" == *"skcexec-profile: --chart: link.svg: is a symbolic link"* ]]
+    fi
+    [ "$(cat victim)" = precious ]
+    [ -L link.log ]
+    # pipes and devices are still written in place; no file is left over
+    "$PROFILE" --quiet --output /dev/null --csv >(cat >piped.csv) -- true
+    sleep 0.5
+    [ "$(head -n 1 piped.csv)" = "t_ms,pid,comm,rss_kib" ]
+    [ -z "$(find . -name '.*.??????')" ]
 }
