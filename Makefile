@@ -31,7 +31,7 @@ FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
 
-.PHONY: all test unit bats demo bench-paths faults peer-test clean
+.PHONY: all test unit bats demo bench-paths faults peer-test clean deps-test deps-demo
 all: $(LIB)
 
 $(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
@@ -78,13 +78,21 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(PURE_SRC) $(SHIM_HDR)
 unit: $(UNITS)
 	@for u in $(UNITS); do $$u || exit 1; done
 
-bats: $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
-	BUILD=$(abspath $(BUILD)) bats --tap --print-output-on-failure tests
+# Every bats file (after the unit programs, for `make test`); ends with one
+# line "N passed, N failed, N skipped" (a unit program counts as one test).
+test: TEST_UNITS = $(UNITS)
+bats: deps-test $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
+	BUILD=$(abspath $(BUILD)) bash tools/run_tests.sh $(TEST_UNITS)
 
-test: unit bats
+test: bats
 
-demo: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
+demo: deps-demo $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+
+# What a fresh machine lacks (bats, clang...): installed when root (apt-get
+# update first), else the command to run is printed.  DEPS=0: skip this.
+deps-test deps-demo:
+	@DEPS=$(DEPS) bash tools/deps.sh $(@:deps-%=%)
 
 # The memory drop on every path (posix_spawn, fork/vfork + exec, system).
 bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
@@ -117,7 +125,10 @@ clean:
 # copying, never in a path written into a file).
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
-MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+# Debian's multiarch tuple (x86_64-linux-gnu): gcc prints it; clang 19 does
+# not know -print-multiarch, so then the directory libc is in names it (if
+# it is a tuple: /usr/lib64 on other distributions means no multiarch).
+MULTIARCH  := $(or $(shell $(CC) -print-multiarch 2>/dev/null),$(filter %-linux-gnu %-linux-gnueabihf %-linux-gnuabi64 %-linux-musl,$(notdir $(patsubst %/,%,$(dir $(realpath $(LIBC)))))))
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 LIBEXECDIR ?= $(PREFIX)/libexec
