@@ -26,7 +26,8 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
             $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
             $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
-            $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe
+            $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe \
+            $(BUILD)/fixtures/pidfd_caller
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd
