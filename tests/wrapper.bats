@@ -321,8 +321,9 @@ check_in_cgroup() {
 
 @test "the man page renders without warnings" {
     command -v groff >/dev/null || skip "groff not installed (groff-base)"
-    # -P-bu: plain text, no overstriking for bold and italics
-    run --separate-stderr groff -man -Tutf8 -ww -P-bu "$REPO/man/skcexec.1"
+    # -P-cbu: plain text: no SGR colour codes (groff 1.23 emits them by
+    # default), and no overstriking for bold and italics
+    run --separate-stderr groff -man -Tutf8 -ww -P-cbu "$REPO/man/skcexec.1"
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
     for section in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT "EXIT STATUS" \
