@@ -126,10 +126,11 @@ clean:
 # copying, never in a path written into a file).
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
-# Debian's multiarch tuple (x86_64-linux-gnu): gcc prints it; clang 19 does
-# not know -print-multiarch, so then the directory libc is in names it (if
-# it is a tuple: /usr/lib64 on other distributions means no multiarch).
-MULTIARCH  := $(or $(shell $(CC) -print-multiarch 2>/dev/null),$(filter %-linux-gnu %-linux-gnueabihf %-linux-gnuabi64 %-linux-musl,$(notdir $(patsubst %/,%,$(dir $(realpath $(LIBC)))))))
+# Debian's multiarch tuple (x86_64-linux-gnu), for lib/<multiarch>/: gcc
+# prints it; clang 19 does not know -print-multiarch, so then the directory
+# CC's libc is in names it (if it is a tuple: /usr/lib64 elsewhere means no
+# multiarch); failing both (a CC that answers nothing), dpkg's, or gcc's.
+MULTIARCH  := $(or $(shell $(CC) -print-multiarch 2>/dev/null),$(filter %-linux-gnu %-linux-gnueabihf %-linux-gnuabi64 %-linux-musl,$(notdir $(patsubst %/,%,$(dir $(realpath $(LIBC)))))),$(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null),$(shell gcc -print-multiarch 2>/dev/null))
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 LIBEXECDIR ?= $(PREFIX)/libexec
