@@ -82,18 +82,30 @@ unit: $(UNITS)
 # Every bats file (after the unit programs, for `make test`); ends with one
 # line "N passed, N failed, N skipped" (a unit program counts as one test).
 test: TEST_UNITS = $(UNITS)
-bats: deps-test $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
+bats: $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
 	BUILD=$(abspath $(BUILD)) bash tools/run_tests.sh $(TEST_UNITS)
 
 test: bats
 
-demo: deps-demo $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
+demo: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
 
-# What a fresh machine lacks (bats, clang...): installed when root (apt-get
-# update first), else the command to run is printed.  DEPS=0: skip this.
+# What a fresh machine lacks (bats, clang, libc6-dev...): installed when
+# root (apt-get update first), else the command to run is printed and make
+# stops.  Done while reading this file, so before anything is built, also
+# with -j.  DEPS=0: skip it.  `make deps-test`, `make deps-demo`: by hand.
+DEPS_GROUPS := $(sort $(filter test demo,$(patsubst bats,test,$(MAKECMDGOALS))))
+ifneq ($(DEPS_GROUPS),)
+ifneq ($(DEPS),0)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+ifneq ($(shell bash tools/deps.sh $(DEPS_GROUPS) >&2; echo $$?),0)
+$(error tools/deps.sh $(DEPS_GROUPS) failed (see above; DEPS=0 skips it))
+endif
+endif
+endif
+endif
 deps-test deps-demo:
-	@DEPS=$(DEPS) bash tools/deps.sh $(@:deps-%=%)
+	@bash tools/deps.sh $(@:deps-%=%)
 
 # The memory drop on every path (posix_spawn, fork/vfork + exec, system).
 bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
