@@ -117,7 +117,7 @@ for g in "$@"; do
         need objdump binutils
         need awk gawk ;;
     fuzz) [ -n "$(fuzz_cc)" ] || fuzz=1 ;;
-    ci) exec "$0" build demo test checks fuzz ;;
+    ci) exec bash "$0" build demo test checks fuzz ;;
     *) echo "deps: unknown group $g (build demo test checks fuzz ci)" >&2; exit 2 ;;
     esac
 done
