@@ -2,7 +2,7 @@
 # check_all.sh - the checks CI runs after `make test`: lint (cppcheck,
 # clang-tidy, shellcheck), asan (ASan+UBSan build, unit + bats tests) and
 # valgrind (the fixtures' active paths under memcheck), in that order.
-# Installs the tools it lacks (tools/deps.sh checks).
+# Installs the tools it lacks (tools/deps.sh test checks: asan runs bats).
 # Prints "check: STAGE ok" or "check: STAGE FAILED" per stage (.ci/run
 # counts those lines) and "check: STAGE took N s"; every stage runs even
 # if one before it failed; the exit status is non-zero if any failed.
@@ -11,7 +11,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-bash tools/deps.sh checks || { echo "check: installing the tools FAILED"; exit 1; }
+bash tools/deps.sh test checks || { echo "check: installing the tools FAILED"; exit 1; }
 # gcc's ASan runtime (a dependency of gcc on Debian: libasan8)
 if [ ! -e "$(cc -print-file-name=libasan.so)" ]; then
     echo "check: no libasan.so for $(cc -dumpversion): asan will fail"
