@@ -171,8 +171,13 @@ if [ "${#pkgs[@]}" -gt 0 ]; then
 fi
 # What single tests use: a failure here only makes them skip.
 [ "$m32" = 1 ] && optional+=(gcc-multilib)
-for p in "${optional[@]}"; do
-    say "installing $p"
-    "${APT[@]}" "$p" >/dev/null 2>&1 || say "$p could not be installed (a conflict: gcc-multilib and a cross compiler?): the tests using it skip"
-done
+# All at once; if that fails, one at a time, to leave out only the one.
+if [ "${#optional[@]}" -gt 0 ]; then
+    say "installing ${optional[*]}"
+    if ! "${APT[@]}" "${optional[@]}" >/dev/null 2>&1; then
+        for p in "${optional[@]}"; do
+            "${APT[@]}" "$p" >/dev/null 2>&1 || say "$p could not be installed (a conflict: gcc-multilib and a cross compiler?): the tests using it skip"
+        done
+    fi
+fi
 exit 0
