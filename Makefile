@@ -27,13 +27,14 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
             $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
             $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe \
+            $(BUILD)/fixtures/pidfd_caller \
             $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c))
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
             $(BUILD)/unit/unit_real
 
-.PHONY: all test unit bats demo bench-paths faults peer-test clean
+.PHONY: all test unit bats demo bench-paths faults peer-test clean deps-test deps-demo
 all: $(LIB)
 
 $(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
@@ -89,13 +90,33 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(PURE_SRC) $(SHIM_HDR)
 unit: $(UNITS)
 	@for u in $(UNITS); do $$u || exit 1; done
 
-bats: $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
-	BUILD=$(abspath $(BUILD)) bats --tap --print-output-on-failure tests
+# Every bats file (after the unit programs, for `make test`); ends with one
+# line "N passed, N failed, N skipped" (a unit program counts as one test).
+test: TEST_UNITS = $(UNITS)
+bats: $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
+	BUILD=$(abspath $(BUILD)) bash tools/run_tests.sh $(TEST_UNITS)
 
-test: unit bats
+test: bats
 
 demo: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+
+# What a fresh machine lacks (bats, clang, libc6-dev...): installed when
+# root (apt-get update first), else the command to run is printed and make
+# stops.  Done while reading this file, so before anything is built, also
+# with -j.  DEPS=0: skip it.  `make deps-test`, `make deps-demo`: by hand.
+DEPS_GROUPS := $(sort $(filter test demo,$(patsubst bats,test,$(MAKECMDGOALS))))
+ifneq ($(DEPS_GROUPS),)
+ifneq ($(DEPS),0)
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+ifneq ($(shell bash tools/deps.sh $(DEPS_GROUPS) >&2; echo $$?),0)
+$(error tools/deps.sh $(DEPS_GROUPS) failed (see above; DEPS=0 skips it))
+endif
+endif
+endif
+endif
+deps-test deps-demo:
+	@bash tools/deps.sh $(@:deps-%=%)
 
 # The memory drop on every path (posix_spawn, fork/vfork + exec, system).
 bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
@@ -129,7 +150,11 @@ clean:
 # copying, never in a path written into a file).
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
-MULTIARCH  := $(shell $(CC) -print-multiarch 2>/dev/null)
+# Debian's multiarch tuple (x86_64-linux-gnu), for lib/<multiarch>/: gcc
+# prints it; clang 19 does not know -print-multiarch, so then the directory
+# CC's libc is in names it (if it is a tuple: /usr/lib64 elsewhere means no
+# multiarch); failing both (a CC that answers nothing), dpkg's, or gcc's.
+MULTIARCH  := $(or $(shell $(CC) -print-multiarch 2>/dev/null),$(filter %-linux-gnu %-linux-gnueabihf %-linux-gnuabi64 %-linux-musl,$(notdir $(patsubst %/,%,$(dir $(realpath $(LIBC)))))),$(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null),$(shell gcc -print-multiarch 2>/dev/null))
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
 LIBEXECDIR ?= $(PREFIX)/libexec

@@ -205,9 +205,12 @@ static int replay(struct journal *j, const struct exec_plan *p, size_t i)
             return -1;
         if (fd != o->fd) {
             int r = dup2(fd, o->fd);
+            int e = errno;
             close(fd);
-            if (r < 0)
+            if (r < 0) {
+                errno = e;      /* dup2's error, not what close left */
                 return -1;
+            }
         }
         return 0;
     }

@@ -2,7 +2,7 @@
 # check_all.sh - the checks CI runs after `make test`: lint (cppcheck,
 # clang-tidy, shellcheck), asan (ASan+UBSan build, unit + bats tests) and
 # valgrind (the fixtures' active paths under memcheck), in that order.
-# Installs the tools it lacks with apt-get (update first only then).
+# Installs the tools it lacks (tools/deps.sh test checks: asan runs bats).
 # Prints "check: STAGE ok" or "check: STAGE FAILED" per stage (.ci/run
 # counts those lines) and "check: STAGE took N s"; every stage runs even
 # if one before it failed; the exit status is non-zero if any failed.
@@ -11,22 +11,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-# command -> Debian package
-declare -A need=(
-    [cc]=gcc [make]=make [bats]=bats [cppcheck]=cppcheck
-    [clang-tidy]=clang-tidy [shellcheck]=shellcheck [valgrind]=valgrind
-    [objdump]=binutils [awk]=gawk
-)
-missing=()
-for cmd in "${!need[@]}"; do
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "check: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}" >/dev/null || { echo "check: apt-get FAILED"; exit 1; }
-fi
+bash tools/deps.sh test checks || { echo "check: installing the tools FAILED"; exit 1; }
 # gcc's ASan runtime (a dependency of gcc on Debian: libasan8)
 if [ ! -e "$(cc -print-file-name=libasan.so)" ]; then
     echo "check: no libasan.so for $(cc -dumpversion): asan will fail"

@@ -3,7 +3,8 @@
 # (tests/fuzz/fuzz_parsers.c: settings, policy, shell_cmd) for RUNS executions (default 200000, sized for
 # CI), then print one line: "fuzz: N executions, C crashes".  Exits non-zero
 # on a crash; the input is kept in build/fuzz/artifacts/.
-# Environment: CC (default clang-14, else clang), FUZZ_CFLAGS (extra flags),
+# Environment: CC (default: the newest clang-N, or clang, that links
+# libFuzzer), FUZZ_CFLAGS (extra flags),
 # BUILD (default build).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -14,10 +15,12 @@ case $runs in
     '' | *[!0-9]*) echo "usage: tools/fuzz.sh [RUNS [LIBFUZZER_ARGS...]]" >&2; exit 2 ;;
 esac
 
-if [ -z "${CC:-}" ]; then
-    CC=clang
-    command -v clang-14 >/dev/null 2>&1 && CC=clang-14
-fi
+# The newest clang that links libFuzzer (tools/deps.sh fuzz installs one).
+[ -n "${CC:-}" ] || CC=$(bash tools/deps.sh --fuzz-cc) || {
+    echo "fuzz: no clang links libFuzzer here (run tools/deps.sh fuzz as root)"
+    echo "fuzz: ? executions, 1 crashes"
+    exit 1
+}
 out=${BUILD:-build}/fuzz
 bin=$out/fuzz_parsers
 mkdir -p "$out" || exit 1
