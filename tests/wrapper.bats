@@ -67,6 +67,41 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     done
 }
 
+@test "a relative libskcexec.so in LD_PRELOAD is made absolute: it loads in every directory" {
+    mkdir -p sub
+    cp "$LIB" sub/libskcexec.so
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }sub/libskcexec.so" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$T/sub/libskcexec.so" ]
+    # a process in another directory (skargo's env -C, make -C): no loader
+    # error, and a skc there is replaced in place
+    run --separate-stderr env LD_PRELOAD="${PRE:+$PRE }sub/libskcexec.so" \
+        "$SKCEXEC" sh -c 'cd / && exec skc -o "$0/out" --pidfile "$0/skc.pid"' "$T"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
+    # any other relative entry that names a file here is made absolute too
+    mkdir -p rel
+    cp "$OTHER" rel/other.so
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }rel/other.so" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$T/rel/other.so $LIB" ]
+}
+
+@test "a stale libskcexec.so entry is replaced by the wrapper's library, a second one dropped" {
+    for stale in gone/libskcexec.so /nonexistent/libskcexec.so libskcexec.so; do
+        run --separate-stderr preload_seen env LD_PRELOAD="${PRE:+$PRE }$OTHER $stale" "$SKCEXEC"
+        [ "$output" = "${PRE:+$PRE }$OTHER $LIB" ]
+        run --separate-stderr preload_seen env LD_PRELOAD="${PRE:+$PRE }$stale:$OTHER" "$SKCEXEC"
+        [ "$output" = "${PRE:+$PRE }$LIB:$OTHER" ]
+    done
+    # one copy only, even when the list names it twice
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }$LIB $OTHER $LIB" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$LIB $OTHER" ]
+    # the library missing too: the stale entry goes, the rest stays
+    SKCEXEC_LIB=/nonexistent/x.so run --separate-stderr preload_seen \
+        env LD_PRELOAD="${PRE:+$PRE }$OTHER gone/libskcexec.so" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$OTHER" ]
+}
+
 @test "SKCEXEC_LIB overrides the library path; a relative one is made absolute" {
     cp "$LIB" "$T/copy.so"
     SKCEXEC_LIB="$T/copy.so" run preload_seen env LD_PRELOAD="$PRE" "$SKCEXEC"
