@@ -252,6 +252,19 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     [ "${#lines[@]}" -eq 6 ]
 }
 
+@test "--check with a relative TMPDIR passes, and leaves nothing in it" {
+    mkdir rt
+    TMPDIR=rt run --separate-stderr sx --check
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ok   end to end: a test skc"* ]]
+    [ -z "$(ls -A rt)" ]
+    # a TMPDIR that cannot hold a directory: one line, exit 1
+    TMPDIR=$T/nonexistent run --separate-stderr sx --check
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "skcexec: cannot create a temporary directory in $T/nonexistent (TMPDIR)" ]
+}
+
 @test "--check without skc on PATH: a warning, still exit 0" {
     rm "$T/bin/skc"
     run sx --check
