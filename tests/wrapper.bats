@@ -265,6 +265,42 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     [ "$stderr" = "skcexec: cannot create a temporary directory in $T/nonexistent (TMPDIR)" ]
 }
 
+@test "--check | head -n 1: the temporary directory is removed, no noise, status 141" {
+    mkdir tmp
+    for i in 1 2 3; do
+        # SIGPIPE as a shell gives it, whatever bats was started with
+        run --separate-stderr bash -c 'TMPDIR=$1 env --default-signal=PIPE "$0" --check |
+            head -n 1; echo "status=${PIPESTATUS[0]}"' "$SKCEXEC" "$T/tmp"
+        [ "${lines[0]}" = "ok   library $LIB loads${lines[0]#"ok   library $LIB loads"}" ]
+        [ "${lines[1]}" = "status=141" ]
+        [ -z "$stderr" ]
+        [ -z "$(ls -A tmp)" ]
+    done
+}
+
+@test "--check killed by SIGTERM: the temporary directory is removed, status 143" {
+    mkdir tmp
+    # a test skc that hangs, so that the check is surely running
+    printf '#!/bin/sh\necho $$ >"%s/hang.pid"\nexec sleep 30\n' "$T" >"$T/bin/skc.hang"
+    chmod +x "$T/bin/skc.hang"
+    mkdir -p "$T/libexec"
+    cp "$BUILD/check/clang++" "$T/libexec/"
+    ln -s "$T/bin/skc.hang" "$T/libexec/skc"
+    sed "s|^LIBEXEC=.*|LIBEXEC='$T/libexec'|" "$SKCEXEC" >"$T/skcexec.hang"
+    chmod +x "$T/skcexec.hang"
+    # in a process group of its own, killed as a CI timeout kills a job
+    TMPDIR=$T/tmp setsid "$T/skcexec.hang" --check >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do [ -s hang.pid ] && break; sleep 0.1; done
+    [ -s hang.pid ]
+    [ -n "$(ls -A tmp)" ]
+    kill -TERM -- "-$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 143 ]
+    [ -z "$(ls -A tmp)" ]
+}
+
 @test "--check without skc on PATH: a warning, still exit 0" {
     rm "$T/bin/skc"
     run sx --check
