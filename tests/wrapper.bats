@@ -151,6 +151,85 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     [ "$stderr" = "skcexec: no-such-command-here: command not found" ]
 }
 
+@test "a CMD that cannot be run: 126 and one skcexec line, not the shell's" {
+    printf 'echo hi\n' >plain
+    chmod 644 plain
+    mkdir dir
+    printf '#!/nonexistent/sh\necho hi\n' >badint
+    chmod 755 badint
+    cp plain "$T/bin/plain-in-path"
+    for c in ./plain "$T/dir" ./badint plain-in-path; do
+        run -126 --separate-stderr sx "$c" arg
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: $c: "* ]]
+        [ -z "$output" ]
+    done
+    [ "$(sx ./plain 2>&1)" = "skcexec: ./plain: permission denied (not executable)" ]
+    [ "$(sx ./badint 2>&1)" = "skcexec: ./badint: bad interpreter '/nonexistent/sh' on its #! line" ]
+}
+
+@test "a CMD that is no program (a shell builtin, a missing path): 127, one skcexec line" {
+    for c in cd usage bad_usage ./missing; do
+        run -127 --separate-stderr sx "$c"
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: $c: "* ]]
+    done
+    # a program later in PATH than a non-executable file of the same name runs
+    mkdir -p "$T/first"
+    printf 'echo no\n' >"$T/first/twice"
+    printf '#!/bin/sh\necho yes\n' >"$T/bin/twice"
+    chmod +x "$T/bin/twice"
+    PATH="$T/first:$PATH" run sx twice
+    [ "$status" -eq 0 ]
+    [ "$output" = yes ]
+}
+
+@test "--help shows every option of the man page, --callers=LIST included" {
+    run sx --help
+    [ "$status" -eq 0 ]
+    # the options as the man page's OPTIONS section spells them
+    # (the line after each .TP or .TQ)
+    opts=$(awk '/^\.SH / { on = ($2 == "OPTIONS") }
+                on && tag && /^\.B[IR]? / { sub(/^\.B[IR]? /, ""); print }
+                { tag = /^\.T[PQ]$/ }' "$REPO/man/skcexec.1" |
+           sed 's/\\-/-/g; s/" *//g; s/,//g')
+    [ -n "$opts" ]
+    while read -r a b; do
+        case $a in --callers=*) a="$a$b" b= ;; --callers) a="$a $b" b= ;; esac
+        for o in $a $b; do
+            [[ "$output" == *"$o"* ]] || { echo "not in --help: $o"; false; }
+        done
+    done <<<"$opts"
+    [[ "$output" == *"--callers=LIST"* ]]
+}
+
+@test "-vv is -v -v: single-letter options can be given together" {
+    run --separate-stderr sx -vv sh -c 'echo "$SKCEXEC_VERBOSE"'
+    [ "$status" -eq 0 ]
+    [ "$output" = 2 ]
+    run sx -vvv sh -c 'echo "$SKCEXEC_VERBOSE"'
+    [ "$output" = 2 ]
+    run sx -vV
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "skcexec "* ]]
+    run --separate-stderr sx -vx true
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "skcexec: unknown option '-x' (see skcexec --help)" ]
+}
+
+@test "--callers that the library would ignore is refused: exit 2, one line" {
+    many=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p
+    run sx --callers "$many" sh -c 'echo "$SKCEXEC_CALLERS"'
+    [ "$output" = "$many" ]
+    for bad in "$many,q" "$(printf 'a\tb')" "a,$(printf '\001')" $'sk\303\251c' \
+               "$(printf '%0600d' 0)"; do
+        run --separate-stderr sx --callers "$bad" true
+        [ "$status" -eq 2 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: "*"(see skcexec --help)" ]]
+    done
+}
+
 @test "-- ends the options: a CMD beginning with '-' runs" {
     printf '#!/bin/sh\necho "dash-cmd $*"\n' >"$T/bin/-dash"
     chmod +x "$T/bin/-dash"
