@@ -146,6 +146,49 @@ clang_ran_in_place() {
     [ "$(tree_of "$p")" = "$before" ]
 }
 
+@test "install and uninstall refuse a path with ':' or a blank: one line, nothing written" {
+    w=$T/w
+    mkdir -p "$w/opt" "$w/my"
+    echo user >"$w/opt/x"           # a user's file where PREFIX=.../x:y would go
+    before=$(tree_of "$w")
+    for args in "PREFIX=$w/opt/x:y" "PREFIX=$w/my tools" "DESTDIR=$w/opt/x:y" \
+                "DESTDIR=$w/my d" "BINDIR=$w/opt/x:bin" "LIBDIR=$w/my lib" \
+                "MANDIR=$w/opt/x;y" "LIBEXECDIR=$w/opt/x'y" "DOCDIR=$w/opt/\$\$x"; do
+        for goal in install uninstall print-install-files; do
+            run --separate-stderr mk "$goal" PREFIX="$w/p" "$args"
+            [ "$status" -ne 0 ]
+            [ -z "$output" ]
+            [ "${#stderr_lines[@]}" -eq 1 ]
+            [[ "$stderr" == *"skcexec: ${args%%=*}="*"an install path may hold only"*"nothing installed"* ]]
+        done
+    done
+    diff <(echo "$before") <(tree_of "$w")
+    [ "$(cat "$w/opt/x")" = user ]
+}
+
+@test "install refuses a relative PREFIX or install directory: one line, nothing written" {
+    before=$(tree_of "$ROOT")
+    for args in PREFIX=rel PREFIX= BINDIR=bin LIBDIR=lib; do
+        run --separate-stderr mk install "$args"
+        [ "$status" -ne 0 ]
+        [[ "$stderr" == *"skcexec: ${args%%=*}="*"not an absolute path; nothing installed"* ]]
+    done
+    [ "$(tree_of "$ROOT")" = "$before" ]
+}
+
+@test "uninstall: the directories that stay are the ones the README names" {
+    mk install PREFIX="$T/p"
+    mk uninstall PREFIX="$T/p"
+    [ -z "$(files_under "$T/p")" ]
+    left=$(cd "$T/p" && find . -mindepth 1 -type d | sed 's|^\./||' | sort)
+    # README.md, Install: "the shared directories install made ... (`bin/`, ...) stay"
+    named=$(tr '\n' ' ' <"$ROOT/README.md" |
+            grep -o 'the shared *directories install made when they were missing *([^)]*) *stay' |
+            grep -o '`[a-z0-9/<>]*/`' | tr -d '`' | sed "s|/\$||; s|<multiarch>|$MA|" | sort -u)
+    [ -n "$named" ]
+    [ "$left" = "$named" ]
+}
+
 @test "make deb: the package holds the installed files, gzipped man pages, copyright" {
     command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
     mk deb
