@@ -290,6 +290,58 @@ dpkg_waiting() {
     [ "${#lines[@]}" -eq 1 ]
 }
 
+@test "install-debian.sh --env-file: no glued line, one LD_PRELOAD line, run twice: the same file" {
+    lib=$T/p/$LIBSUB/libskcexec.so
+    printf 'FOO=bar' >"$T/env"                     # no final newline
+    printf 'LD_PRELOAD=/o.so\nBAR=1\n' >"$T/env2"  # another preload: kept
+    printf 'LD_PRELOAD=/a.so:/old/libskcexec.so\nLD_PRELOAD=/b.so /old/libskcexec.so\n' >"$T/env3"
+    chmod 600 "$T/env2"
+    for run in 1 2; do
+        for f in env env2 env3; do
+            PREFIX="$T/p" DESTDIR="$T/d" run "$ROOT/contrib/install-debian.sh" --env-file "$T/$f"
+            [ "$status" -eq 0 ]
+        done
+        [ "$(cat "$T/env")" = "$(printf 'FOO=bar\nLD_PRELOAD=%s' "$lib")" ]
+        [ "$(cat "$T/env2")" = "$(printf 'LD_PRELOAD=/o.so %s\nBAR=1' "$lib")" ]
+        # the last LD_PRELOAD line is the one that counts: its stale
+        # libskcexec.so is replaced, the line it overrode goes
+        [ "$(cat "$T/env3")" = "LD_PRELOAD=/b.so $lib" ]
+        [ "$(stat -c %a "$T/env2")" = 600 ]
+    done
+    # as docker --env-file and a shell read it: FOO intact, LD_PRELOAD set
+    [ "$(env -i sh -c 'set -a; . "$0"; echo "$FOO|$LD_PRELOAD"' "$T/env")" = "bar|$lib" ]
+}
+
+@test "install-debian.sh: an env file that cannot be written, a relative PREFIX: one line, nothing installed" {
+    for args in "--env-file $T/no/such/dir/env" "--env-file $T"; do
+        # shellcheck disable=SC2086 # two words
+        PREFIX="$T/p" run --separate-stderr "$ROOT/contrib/install-debian.sh" $args
+        [ "$status" -eq 2 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "install-debian: --env-file $T"*"nothing installed" ]]
+    done
+    PREFIX=rel run --separate-stderr "$ROOT/contrib/install-debian.sh"
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "install-debian: PREFIX=rel is not an absolute path; nothing installed" ]
+    # make's own refusal comes before the build: one line too
+    PREFIX="$T/a:b" run --separate-stderr "$ROOT/contrib/install-debian.sh"
+    [ "$status" -ne 0 ]
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == *"skcexec: PREFIX=\"$T/a:b\""* ]]
+    [ ! -e "$T/p" ] && [ ! -e "$T/a:b" ] && [ ! -e "$T/a" ] && [ ! -e "$ROOT/rel" ]
+}
+
+@test "install-debian.sh: a relative DESTDIR is taken from the current directory" {
+    mkdir -p "$T/here"
+    cd "$T/here"
+    PREFIX="$T/p" DESTDIR=stage run "$ROOT/contrib/install-debian.sh"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(files_under "$T/here/stage$T/p")" = "$(expected_files | sort)" ]
+    [ ! -e "$ROOT/stage" ] && [ ! -e "$T/p" ]
+    [ "${lines[-2]}" = "install-debian: installed under $T/here/stage$T/p" ]
+}
+
 # A PATH of every command of this machine but make, cc, gcc and apt-get,
 # plus a fake apt-get that logs its arguments and, on install, puts make
 # and cc back: a machine without the build tools, as far as the script sees.
@@ -376,6 +428,28 @@ EOF
     clang_ran_in_place
     FAKECLANG_EXIT=1 run sh "$ROOT/contrib/ci/build.sh"
     [ "$status" -eq 3 ]
+}
+
+@test "CI step install.sh: PATH lines added once, never glued; says so when it cannot add them" {
+    unset GITHUB_PATH BASH_ENV
+    SKCEXEC_PREFIX="$T/p" run --separate-stderr sh "$ROOT/contrib/ci/install.sh"
+    [ "$status" -eq 0 ]
+    [[ "$output" != *"added to PATH"* ]]
+    [ "${stderr_lines[-1]}" = "ci/install: $T/p/bin is not on PATH, and neither GITHUB_PATH nor BASH_ENV is set: add it to PATH for the next steps" ]
+    printf '/x/bin' >"$T/gp"            # no final newline
+    printf 'A=1' >"$T/be"
+    for run in 1 2; do
+        GITHUB_PATH=$T/gp BASH_ENV=$T/be SKCEXEC_PREFIX="$T/p" run sh "$ROOT/contrib/ci/install.sh"
+        [ "$status" -eq 0 ]
+        [ "${lines[-1]}" = "ci/install: $T/p/bin added to PATH for the next steps (through GITHUB_PATH and BASH_ENV)" ]
+        [ "$(cat "$T/gp")" = "$(printf '/x/bin\n%s' "$T/p/bin")" ]
+        [ "$(cat "$T/be")" = "$(printf 'A=1\nexport PATH="%s:$PATH"' "$T/p/bin")" ]
+    done
+    # a relative prefix: one line, nothing installed
+    SKCEXEC_PREFIX=rel run --separate-stderr sh "$ROOT/contrib/ci/install.sh"
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "ci/install: SKCEXEC_PREFIX=rel is not an absolute path; nothing installed" ]
+    [ ! -e rel ]
 }
 
 @test "CI step check.sh fails the job when the shim cannot work" {
