@@ -388,6 +388,23 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     [[ "$output" == *"verdict: skcexec works here (warnings: 1)"* ]]
 }
 
+@test "--check looks for skc (and clang++) as skargo's spawn would: no builtin, no function" {
+    # names the wrapper's shell knows as a function or a builtin
+    for name in fail usage cd; do
+        SKC=$name run sx --check
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"warn $name not on PATH (run this where skargo finds skc)"* ]]
+    done
+    SKC=./nothing run sx --check
+    [[ "$output" == *"warn ./nothing is not an executable file (SKC)"* ]]
+    # a non-executable skc first in PATH is skipped, as posix_spawnp does
+    mkdir -p "$T/first"
+    echo 'not a program' >"$T/first/skc"
+    PATH="$T/first:$PATH" run sx --check
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ok   skc at $T/bin/skc is dynamically linked"* ]]
+}
+
 @test "--check with a missing library: FAIL, exit 1" {
     SKCEXEC_LIB=/nonexistent run sx --check
     [ "$status" -eq 1 ]
