@@ -51,6 +51,13 @@ $(foreach v,$(INSTALL_DIR_VARS),$(call install_check,$(v),abs))
 $(call install_check,DESTDIR,)
 $(call install_check,BUILD,)
 endif
+# deb and clean start with `rm -rf` of a directory under BUILD: with a blank
+# in BUILD that is two words, and the first one is removed.
+ifneq ($(filter deb clean,$(MAKECMDGOALS)),)
+ifneq ($(subst $(install_blank),x,$(subst $(install_tab),x,$(call install_bad,BUILD))),)
+$(error skcexec: BUILD="$(BUILD)": may hold only letters, digits and / . _ - + , @ = (found "$(call install_bad,BUILD)"); nothing removed)
+endif
+endif
 
 # Every installed file, one entry each: MODE:SOURCE:DESTINATION (DESTINATION
 # without DESTDIR).  install and uninstall both read this list, so uninstall

@@ -166,6 +166,18 @@ clang_ran_in_place() {
     [ "$(cat "$w/opt/x")" = user ]
 }
 
+@test "make deb and make clean refuse a BUILD with a blank: nothing removed" {
+    mkdir -p "$T/w/a"
+    echo keep >"$T/w/a/file"
+    for goal in deb clean; do
+        run --separate-stderr make -C "$ROOT" --no-print-directory BUILD="$T/w/a b" "$goal"
+        [ "$status" -ne 0 ]
+        # (the Makefile's own rules warn first: BUILD is in their targets)
+        [[ "${stderr_lines[-1]}" == *"skcexec: BUILD=\"$T/w/a b\": may hold only"*"nothing removed"* ]]
+        [ "$(cat "$T/w/a/file")" = keep ]
+    done
+}
+
 @test "install refuses a relative PREFIX or install directory: one line, nothing written" {
     before=$(tree_of "$ROOT")
     for args in PREFIX=rel PREFIX= BINDIR=bin LIBDIR=lib; do
