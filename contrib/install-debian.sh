@@ -67,7 +67,7 @@ fi
 
 # Sets LD_PRELOAD in env file $1 to hold library $2 (see the usage above).
 set_env_preload() {
-    if [ -f "$1" ] && grep -q '^LD_PRELOAD=' "$1"; then
+    if [ -f "$1" ] && grep -q '^LD_PRELOAD=' -- "$1"; then
         tmp=$(mktemp) || die "cannot create a temporary file"
         # shellcheck disable=SC2016 # awk's own $
         awk -v lib="$2" '
@@ -90,14 +90,14 @@ set_env_preload() {
                     if (!have) out = out (out == "" ? "" : " ") lib
                     print "LD_PRELOAD=" out
                 }
-            }' "$1" >"$tmp"
+            }' <"$1" >"$tmp"    # stdin: awk reads an operand X=Y as an assignment
         # written in place: the file keeps its owner and mode
-        cmp -s "$tmp" "$1" || cat "$tmp" >"$1"
+        cmp -s -- "$tmp" "$1" || cat -- "$tmp" >"$1"
         rm -f "$tmp"
         return
     fi
     # a last line without its newline would be glued to ours
-    if [ -s "$1" ] && [ -n "$(tail -c 1 "$1")" ]; then
+    if [ -s "$1" ] && [ -n "$(tail -c 1 -- "$1")" ]; then
         printf '\n' >>"$1"
     fi
     printf 'LD_PRELOAD=%s\n' "$2" >>"$1"

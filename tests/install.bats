@@ -322,6 +322,16 @@ dpkg_waiting() {
     done
     # as docker --env-file and a shell read it: FOO intact, LD_PRELOAD set
     [ "$(env -i sh -c 'set -a; . "$0"; echo "$FOO|$LD_PRELOAD"' "$T/env")" = "bar|$lib" ]
+    # odd names: one awk would take for an assignment, one like an option
+    cd "$T"
+    printf 'LD_PRELOAD=/o.so\n' >x=y
+    printf 'Q=1' >./-e
+    for f in x=y -e; do
+        PREFIX="$T/p" DESTDIR="$T/d" run timeout 120 "$ROOT/contrib/install-debian.sh" --env-file "$f"
+        [ "$status" -eq 0 ]
+    done
+    [ "$(cat x=y)" = "LD_PRELOAD=/o.so $lib" ]
+    [ "$(cat ./-e)" = "$(printf 'Q=1\nLD_PRELOAD=%s' "$lib")" ]
 }
 
 @test "install-debian.sh: an env file that cannot be written, a relative PREFIX: one line, nothing installed" {

@@ -23,7 +23,7 @@ esac
 # without its newline gets one first (the two would be glued together).
 add_line() {
     if [ -f "$1" ] && grep -qxF -- "$2" "$1"; then return 0; fi
-    if [ -s "$1" ] && [ -n "$(tail -c 1 "$1")" ]; then printf '\n' >>"$1" || return 1; fi
+    if [ -s "$1" ] && [ -n "$(tail -c 1 -- "$1")" ]; then printf '\n' >>"$1" || return 1; fi
     printf '%s\n' "$2" >>"$1"
 }
 
