@@ -6,6 +6,7 @@
 # Left out under ASan: these tests run make on the plain build tree (BUILD
 # for `make asan` is the instrumented one, whose programs need its runtime).
 # bats file_tags=no-asan
+# shellcheck disable=SC2016 # '$PATH' in expected file lines, sh -c scripts
 
 load helpers
 
@@ -308,7 +309,7 @@ dpkg_waiting() {
     printf 'LD_PRELOAD=/o.so\nBAR=1\n' >"$T/env2"  # another preload: kept
     printf 'LD_PRELOAD=/a.so:/old/libskcexec.so\nLD_PRELOAD=/b.so /old/libskcexec.so\n' >"$T/env3"
     chmod 600 "$T/env2"
-    for run in 1 2; do
+    for _ in 1 2; do
         for f in env env2 env3; do
             PREFIX="$T/p" DESTDIR="$T/d" run "$ROOT/contrib/install-debian.sh" --env-file "$T/$f"
             [ "$status" -eq 0 ]
@@ -460,7 +461,7 @@ EOF
     [ "${stderr_lines[-1]}" = "ci/install: $T/p/bin is not on PATH, and neither GITHUB_PATH nor BASH_ENV is set: add it to PATH for the next steps" ]
     printf '/x/bin' >"$T/gp"            # no final newline
     printf 'A=1' >"$T/be"
-    for run in 1 2; do
+    for _ in 1 2; do
         GITHUB_PATH=$T/gp BASH_ENV=$T/be SKCEXEC_PREFIX="$T/p" run sh "$ROOT/contrib/ci/install.sh"
         [ "$status" -eq 0 ]
         [ "${lines[-1]}" = "ci/install: $T/p/bin added to PATH for the next steps (through GITHUB_PATH and BASH_ENV)" ]

@@ -346,7 +346,7 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
 
 @test "--check | head -n 1: the temporary directory is removed, no noise, status 141" {
     mkdir tmp
-    for i in 1 2 3; do
+    for _ in 1 2 3; do
         # SIGPIPE as a shell gives it, whatever bats was started with
         run --separate-stderr bash -c 'TMPDIR=$1 env --default-signal=PIPE "$0" --check |
             head -n 1; echo "status=${PIPESTATUS[0]}"' "$SKCEXEC" "$T/tmp"
