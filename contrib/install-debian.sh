@@ -32,6 +32,13 @@ die() {
     exit "${2:-1}"
 }
 
+# set_env_preload's temporary file goes on every way out.
+tmp=
+trap '[ -z "$tmp" ] || rm -f "$tmp"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 while [ "$#" -gt 0 ]; do
     case $1 in
         --env-file)
@@ -94,6 +101,7 @@ set_env_preload() {
         # written in place: the file keeps its owner and mode
         cmp -s -- "$tmp" "$1" || cat -- "$tmp" >"$1"
         rm -f "$tmp"
+        tmp=
         return
     fi
     # a last line without its newline would be glued to ours
