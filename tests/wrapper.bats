@@ -348,8 +348,8 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     mkdir tmp
     for _ in 1 2 3; do
         # SIGPIPE as a shell gives it, whatever bats was started with
-        run --separate-stderr bash -c 'TMPDIR=$1 env --default-signal=PIPE "$0" --check |
-            head -n 1; echo "status=${PIPESTATUS[0]}"' "$SKCEXEC" "$T/tmp"
+        run --separate-stderr bash -c 'TMPDIR=$1 LD_PRELOAD=$2 env --default-signal=PIPE \
+            "$0" --check | head -n 1; echo "status=${PIPESTATUS[0]}"' "$SKCEXEC" "$T/tmp" "$PRE"
         [ "${lines[0]}" = "ok   library $LIB loads${lines[0]#"ok   library $LIB loads"}" ]
         [ "${lines[1]}" = "status=141" ]
         [ -z "$stderr" ]
@@ -368,7 +368,7 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     sed "s|^LIBEXEC=.*|LIBEXEC='$T/libexec'|" "$SKCEXEC" >"$T/skcexec.hang"
     chmod +x "$T/skcexec.hang"
     # in a process group of its own, killed as a CI timeout kills a job
-    TMPDIR=$T/tmp setsid "$T/skcexec.hang" --check >/dev/null 2>&1 &
+    LD_PRELOAD="$PRE" TMPDIR=$T/tmp setsid "$T/skcexec.hang" --check >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 100); do [ -s hang.pid ] && break; sleep 0.1; done
     [ -s hang.pid ]
