@@ -2,6 +2,9 @@
 #
 #   make install   [PREFIX=/usr/local] [DESTDIR=]   copies the files below
 #   make uninstall [PREFIX=/usr/local] [DESTDIR=]   removes exactly those
+#                  files, and libexec/skcexec/ and share/doc/skcexec/ once
+#                  empty; the shared directories install -D made (bin/,
+#                  lib/..., share/man/man1/, ...) stay (README.md, Install)
 #   make deb       build/skcexec_$(VERSION)_<arch>.deb (packaging/deb/)
 #   make print-preload   the LD_PRELOAD value for an install at PREFIX
 #   make print-install-files   the installed paths (what uninstall removes)
@@ -9,6 +12,52 @@
 # Neither install nor uninstall needs root when PREFIX (or DESTDIR) is
 # writable, and neither needs bats, gnuplot or clang.
 .PHONY: install uninstall deb print-preload print-install-files
+
+# ---- install paths: checked before anything is written ----------------------
+# The paths are words of make lists (split on blanks), fields of the
+# MODE:SOURCE:DESTINATION entries below (split on ':'), words of shell
+# commands, LD_PRELOAD entries (split on blanks and ':') and single-quoted
+# text of bin/skcexec: a blank, ':' or a character a shell or make reads
+# would install over other paths (PREFIX=/opt/x:y wrote every file over
+# /opt/x), or somewhere else.  So every path is made of letters, digits and
+# / . _ - + , @ = only, and the installed ones are absolute (they are
+# written into bin/skcexec and into LD_PRELOAD, read from any directory);
+# DESTDIR may be relative (to this directory) or empty.  Anything else:
+# one line, and make stops before its first command.
+install_chars := a b c d e f g h i j k l m n o p q r s t u v w x y z \
+    A B C D E F G H I J K L M N O P Q R S T U V W X Y Z \
+    0 1 2 3 4 5 6 7 8 9 / . _ - + , @ =
+install_empty :=
+install_blank := $(install_empty) $(install_empty)
+install_tab   := $(install_empty)	$(install_empty)
+# $(call install_rest,TEXT,CHARS): TEXT without any of CHARS.
+install_rest = $(if $(2),$(call install_rest,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+# The text to check: the value, expanded as make reads it (BINDIR='$(PREFIX)/sbin'
+# is make text too).
+install_text = $($(1))
+install_bad  = $(call install_rest,$(call install_text,$(1)),$(install_chars))
+# $(call install_check,VAR,ABSOLUTE?)
+define install_check
+$(if $(subst $(install_blank),x,$(subst $(install_tab),x,$(install_bad))),\
+  $(error skcexec: $(1)="$(call install_text,$(1))": an install path may hold only letters, digits and / . _ - + , @ = (found "$(install_bad)"); nothing installed))\
+$(if $(2),$(if $(filter /%,$(call install_text,$(1))),,\
+  $(error skcexec: $(1)="$(call install_text,$(1))": not an absolute path; nothing installed)))
+endef
+INSTALL_DIR_VARS := PREFIX BINDIR LIBDIR LIBEXECDIR MANDIR DOCDIR
+INSTALL_GOALS := install uninstall print-preload print-install-files \
+    wrapper-install-script $(BUILD)/install/skcexec
+ifneq ($(filter $(INSTALL_GOALS),$(MAKECMDGOALS)),)
+$(foreach v,$(INSTALL_DIR_VARS),$(call install_check,$(v),abs))
+$(call install_check,DESTDIR,)
+$(call install_check,BUILD,)
+endif
+# deb and clean start with `rm -rf` of a directory under BUILD: with a blank
+# in BUILD that is two words, and the first one is removed.
+ifneq ($(filter deb clean,$(MAKECMDGOALS)),)
+ifneq ($(subst $(install_blank),x,$(subst $(install_tab),x,$(call install_bad,BUILD))),)
+$(error skcexec: BUILD="$(BUILD)": may hold only letters, digits and / . _ - + , @ = (found "$(call install_bad,BUILD)"); nothing removed)
+endif
+endif
 
 # Every installed file, one entry each: MODE:SOURCE:DESTINATION (DESTINATION
 # without DESTDIR).  install and uninstall both read this list, so uninstall

@@ -6,6 +6,7 @@
 # Left out under ASan: these tests run make on the plain build tree (BUILD
 # for `make asan` is the instrumented one, whose programs need its runtime).
 # bats file_tags=no-asan
+# shellcheck disable=SC2016 # '$PATH' in expected file lines, sh -c scripts
 
 load helpers
 
@@ -146,6 +147,61 @@ clang_ran_in_place() {
     [ "$(tree_of "$p")" = "$before" ]
 }
 
+@test "install and uninstall refuse a path with ':' or a blank: one line, nothing written" {
+    w=$T/w
+    mkdir -p "$w/opt" "$w/my"
+    echo user >"$w/opt/x"           # a user's file where PREFIX=.../x:y would go
+    before=$(tree_of "$w")
+    for args in "PREFIX=$w/opt/x:y" "PREFIX=$w/my tools" "DESTDIR=$w/opt/x:y" \
+                "DESTDIR=$w/my d" "BINDIR=$w/opt/x:bin" "LIBDIR=$w/my lib" \
+                "MANDIR=$w/opt/x;y" "LIBEXECDIR=$w/opt/x'y" "DOCDIR=$w/opt/\$\$x"; do
+        for goal in install uninstall print-install-files; do
+            run --separate-stderr mk "$goal" PREFIX="$w/p" "$args"
+            [ "$status" -ne 0 ]
+            [ -z "$output" ]
+            [ "${#stderr_lines[@]}" -eq 1 ]
+            [[ "$stderr" == *"skcexec: ${args%%=*}="*"an install path may hold only"*"nothing installed"* ]]
+        done
+    done
+    diff <(echo "$before") <(tree_of "$w")
+    [ "$(cat "$w/opt/x")" = user ]
+}
+
+@test "make deb and make clean refuse a BUILD with a blank: nothing removed" {
+    mkdir -p "$T/w/a"
+    echo keep >"$T/w/a/file"
+    for goal in deb clean; do
+        run --separate-stderr make -C "$ROOT" --no-print-directory BUILD="$T/w/a b" "$goal"
+        [ "$status" -ne 0 ]
+        # (the Makefile's own rules warn first: BUILD is in their targets)
+        [[ "${stderr_lines[-1]}" == *"skcexec: BUILD=\"$T/w/a b\": may hold only"*"nothing removed"* ]]
+        [ "$(cat "$T/w/a/file")" = keep ]
+    done
+}
+
+@test "install refuses a relative PREFIX or install directory: one line, nothing written" {
+    before=$(tree_of "$ROOT")
+    for args in PREFIX=rel PREFIX= BINDIR=bin LIBDIR=lib; do
+        run --separate-stderr mk install "$args"
+        [ "$status" -ne 0 ]
+        [[ "$stderr" == *"skcexec: ${args%%=*}="*"not an absolute path; nothing installed"* ]]
+    done
+    [ "$(tree_of "$ROOT")" = "$before" ]
+}
+
+@test "uninstall: the directories that stay are the ones the README names" {
+    mk install PREFIX="$T/p"
+    mk uninstall PREFIX="$T/p"
+    [ -z "$(files_under "$T/p")" ]
+    left=$(cd "$T/p" && find . -mindepth 1 -type d | sed 's|^\./||' | sort)
+    # README.md, Install: "the shared directories install made ... (`bin/`, ...) stay"
+    named=$(tr '\n' ' ' <"$ROOT/README.md" |
+            grep -o 'the shared *directories install made when they were missing *([^)]*) *stay' |
+            grep -o '`[a-z0-9/<>]*/`' | tr -d '`' | sed "s|/\$||; s|<multiarch>|$MA|" | sort -u)
+    [ -n "$named" ]
+    [ "$left" = "$named" ]
+}
+
 @test "make deb: the package holds the installed files, gzipped man pages, copyright" {
     command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
     mk deb
@@ -247,6 +303,68 @@ dpkg_waiting() {
     [ "${#lines[@]}" -eq 1 ]
 }
 
+@test "install-debian.sh --env-file: no glued line, one LD_PRELOAD line, run twice: the same file" {
+    lib=$T/p/$LIBSUB/libskcexec.so
+    printf 'FOO=bar' >"$T/env"                     # no final newline
+    printf 'LD_PRELOAD=/o.so\nBAR=1\n' >"$T/env2"  # another preload: kept
+    printf 'LD_PRELOAD=/a.so:/old/libskcexec.so\nLD_PRELOAD=/b.so /old/libskcexec.so\n' >"$T/env3"
+    chmod 600 "$T/env2"
+    for _ in 1 2; do
+        for f in env env2 env3; do
+            PREFIX="$T/p" DESTDIR="$T/d" run "$ROOT/contrib/install-debian.sh" --env-file "$T/$f"
+            [ "$status" -eq 0 ]
+        done
+        [ "$(cat "$T/env")" = "$(printf 'FOO=bar\nLD_PRELOAD=%s' "$lib")" ]
+        [ "$(cat "$T/env2")" = "$(printf 'LD_PRELOAD=/o.so %s\nBAR=1' "$lib")" ]
+        # the last LD_PRELOAD line is the one that counts: its stale
+        # libskcexec.so is replaced, the line it overrode goes
+        [ "$(cat "$T/env3")" = "LD_PRELOAD=/b.so $lib" ]
+        [ "$(stat -c %a "$T/env2")" = 600 ]
+    done
+    # as docker --env-file and a shell read it: FOO intact, LD_PRELOAD set
+    [ "$(env -i sh -c 'set -a; . "$0"; echo "$FOO|$LD_PRELOAD"' "$T/env")" = "bar|$lib" ]
+    # odd names: one awk would take for an assignment, one like an option
+    cd "$T"
+    printf 'LD_PRELOAD=/o.so\n' >x=y
+    printf 'Q=1' >./-e
+    for f in x=y -e; do
+        PREFIX="$T/p" DESTDIR="$T/d" run timeout 120 "$ROOT/contrib/install-debian.sh" --env-file "$f"
+        [ "$status" -eq 0 ]
+    done
+    [ "$(cat x=y)" = "LD_PRELOAD=/o.so $lib" ]
+    [ "$(cat ./-e)" = "$(printf 'Q=1\nLD_PRELOAD=%s' "$lib")" ]
+}
+
+@test "install-debian.sh: an env file that cannot be written, a relative PREFIX: one line, nothing installed" {
+    for args in "--env-file $T/no/such/dir/env" "--env-file $T"; do
+        # shellcheck disable=SC2086 # two words
+        PREFIX="$T/p" run --separate-stderr "$ROOT/contrib/install-debian.sh" $args
+        [ "$status" -eq 2 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "install-debian: --env-file $T"*"nothing installed" ]]
+    done
+    PREFIX=rel run --separate-stderr "$ROOT/contrib/install-debian.sh"
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "install-debian: PREFIX=rel is not an absolute path; nothing installed" ]
+    # make's own refusal comes before the build: one line too
+    PREFIX="$T/a:b" run --separate-stderr "$ROOT/contrib/install-debian.sh"
+    [ "$status" -ne 0 ]
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ "$stderr" == *"skcexec: PREFIX=\"$T/a:b\""* ]]
+    [ ! -e "$T/p" ] && [ ! -e "$T/a:b" ] && [ ! -e "$T/a" ] && [ ! -e "$ROOT/rel" ]
+}
+
+@test "install-debian.sh: a relative DESTDIR is taken from the current directory" {
+    mkdir -p "$T/here"
+    cd "$T/here"
+    PREFIX="$T/p" DESTDIR=stage run "$ROOT/contrib/install-debian.sh"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(files_under "$T/here/stage$T/p")" = "$(expected_files | sort)" ]
+    [ ! -e "$ROOT/stage" ] && [ ! -e "$T/p" ]
+    [ "${lines[-2]}" = "install-debian: installed under $T/here/stage$T/p" ]
+}
+
 # A PATH of every command of this machine but make, cc, gcc and apt-get,
 # plus a fake apt-get that logs its arguments and, on install, puts make
 # and cc back: a machine without the build tools, as far as the script sees.
@@ -333,6 +451,28 @@ EOF
     clang_ran_in_place
     FAKECLANG_EXIT=1 run sh "$ROOT/contrib/ci/build.sh"
     [ "$status" -eq 3 ]
+}
+
+@test "CI step install.sh: PATH lines added once, never glued; says so when it cannot add them" {
+    unset GITHUB_PATH BASH_ENV
+    SKCEXEC_PREFIX="$T/p" run --separate-stderr sh "$ROOT/contrib/ci/install.sh"
+    [ "$status" -eq 0 ]
+    [[ "$output" != *"added to PATH"* ]]
+    [ "${stderr_lines[-1]}" = "ci/install: $T/p/bin is not on PATH, and neither GITHUB_PATH nor BASH_ENV is set: add it to PATH for the next steps" ]
+    printf '/x/bin' >"$T/gp"            # no final newline
+    printf 'A=1' >"$T/be"
+    for _ in 1 2; do
+        GITHUB_PATH=$T/gp BASH_ENV=$T/be SKCEXEC_PREFIX="$T/p" run sh "$ROOT/contrib/ci/install.sh"
+        [ "$status" -eq 0 ]
+        [ "${lines[-1]}" = "ci/install: $T/p/bin added to PATH for the next steps (through GITHUB_PATH and BASH_ENV)" ]
+        [ "$(cat "$T/gp")" = "$(printf '/x/bin\n%s' "$T/p/bin")" ]
+        [ "$(cat "$T/be")" = "$(printf 'A=1\nexport PATH="%s:$PATH"' "$T/p/bin")" ]
+    done
+    # a relative prefix: one line, nothing installed
+    SKCEXEC_PREFIX=rel run --separate-stderr sh "$ROOT/contrib/ci/install.sh"
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "ci/install: SKCEXEC_PREFIX=rel is not an absolute path; nothing installed" ]
+    [ ! -e rel ]
 }
 
 @test "CI step check.sh fails the job when the shim cannot work" {

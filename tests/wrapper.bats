@@ -67,6 +67,41 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     done
 }
 
+@test "a relative libskcexec.so in LD_PRELOAD is made absolute: it loads in every directory" {
+    mkdir -p sub
+    cp "$LIB" sub/libskcexec.so
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }sub/libskcexec.so" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$T/sub/libskcexec.so" ]
+    # a process in another directory (skargo's env -C, make -C): no loader
+    # error, and a skc there is replaced in place
+    run --separate-stderr env LD_PRELOAD="${PRE:+$PRE }sub/libskcexec.so" \
+        "$SKCEXEC" sh -c 'cd / && exec skc -o "$0/out" --pidfile "$0/skc.pid"' "$T"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
+    # any other relative entry that names a file here is made absolute too
+    mkdir -p rel
+    cp "$OTHER" rel/other.so
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }rel/other.so" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$T/rel/other.so $LIB" ]
+}
+
+@test "a stale libskcexec.so entry is replaced by the wrapper's library, a second one dropped" {
+    for stale in gone/libskcexec.so /nonexistent/libskcexec.so libskcexec.so; do
+        run --separate-stderr preload_seen env LD_PRELOAD="${PRE:+$PRE }$OTHER $stale" "$SKCEXEC"
+        [ "$output" = "${PRE:+$PRE }$OTHER $LIB" ]
+        run --separate-stderr preload_seen env LD_PRELOAD="${PRE:+$PRE }$stale:$OTHER" "$SKCEXEC"
+        [ "$output" = "${PRE:+$PRE }$LIB:$OTHER" ]
+    done
+    # one copy only, even when the list names it twice
+    run preload_seen env LD_PRELOAD="${PRE:+$PRE }$LIB $OTHER $LIB" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$LIB $OTHER" ]
+    # the library missing too: the stale entry goes, the rest stays
+    SKCEXEC_LIB=/nonexistent/x.so run --separate-stderr preload_seen \
+        env LD_PRELOAD="${PRE:+$PRE }$OTHER gone/libskcexec.so" "$SKCEXEC"
+    [ "$output" = "${PRE:+$PRE }$OTHER" ]
+}
+
 @test "SKCEXEC_LIB overrides the library path; a relative one is made absolute" {
     cp "$LIB" "$T/copy.so"
     SKCEXEC_LIB="$T/copy.so" run preload_seen env LD_PRELOAD="$PRE" "$SKCEXEC"
@@ -114,6 +149,85 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     run -127 --separate-stderr sx no-such-command-here
     [ "$status" -eq 127 ]
     [ "$stderr" = "skcexec: no-such-command-here: command not found" ]
+}
+
+@test "a CMD that cannot be run: 126 and one skcexec line, not the shell's" {
+    printf 'echo hi\n' >plain
+    chmod 644 plain
+    mkdir dir
+    printf '#!/nonexistent/sh\necho hi\n' >badint
+    chmod 755 badint
+    cp plain "$T/bin/plain-in-path"
+    for c in ./plain "$T/dir" ./badint plain-in-path; do
+        run -126 --separate-stderr sx "$c" arg
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: $c: "* ]]
+        [ -z "$output" ]
+    done
+    [ "$(sx ./plain 2>&1)" = "skcexec: ./plain: permission denied (not executable)" ]
+    [ "$(sx ./badint 2>&1)" = "skcexec: ./badint: bad interpreter '/nonexistent/sh' on its #! line" ]
+}
+
+@test "a CMD that is no program (a shell builtin, a missing path): 127, one skcexec line" {
+    for c in cd usage bad_usage ./missing; do
+        run -127 --separate-stderr sx "$c"
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: $c: "* ]]
+    done
+    # a program later in PATH than a non-executable file of the same name runs
+    mkdir -p "$T/first"
+    printf 'echo no\n' >"$T/first/twice"
+    printf '#!/bin/sh\necho yes\n' >"$T/bin/twice"
+    chmod +x "$T/bin/twice"
+    PATH="$T/first:$PATH" run sx twice
+    [ "$status" -eq 0 ]
+    [ "$output" = yes ]
+}
+
+@test "--help shows every option of the man page, --callers=LIST included" {
+    run sx --help
+    [ "$status" -eq 0 ]
+    # the options as the man page's OPTIONS section spells them
+    # (the line after each .TP or .TQ)
+    opts=$(awk '/^\.SH / { on = ($2 == "OPTIONS") }
+                on && tag && /^\.B[IR]? / { sub(/^\.B[IR]? /, ""); print }
+                { tag = /^\.T[PQ]$/ }' "$REPO/man/skcexec.1" |
+           sed 's/\\-/-/g; s/" *//g; s/,//g')
+    [ -n "$opts" ]
+    while read -r a b; do
+        case $a in --callers=*) a="$a$b" b= ;; --callers) a="$a $b" b= ;; esac
+        for o in $a $b; do
+            [[ "$output" == *"$o"* ]] || { echo "not in --help: $o"; false; }
+        done
+    done <<<"$opts"
+    [[ "$output" == *"--callers=LIST"* ]]
+}
+
+@test "-vv is -v -v: single-letter options can be given together" {
+    run --separate-stderr sx -vv sh -c 'echo "$SKCEXEC_VERBOSE"'
+    [ "$status" -eq 0 ]
+    [ "$output" = 2 ]
+    run sx -vvv sh -c 'echo "$SKCEXEC_VERBOSE"'
+    [ "$output" = 2 ]
+    run sx -vV
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "skcexec "* ]]
+    run --separate-stderr sx -vx true
+    [ "$status" -eq 2 ]
+    [ "$stderr" = "skcexec: unknown option '-x' (see skcexec --help)" ]
+}
+
+@test "--callers that the library would ignore is refused: exit 2, one line" {
+    many=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p
+    run sx --callers "$many" sh -c 'echo "$SKCEXEC_CALLERS"'
+    [ "$output" = "$many" ]
+    for bad in "$many,q" "$(printf 'a\tb')" "a,$(printf '\001')" $'sk\303\251c' \
+               "$(printf '%0600d' 0)"; do
+        run --separate-stderr sx --callers "$bad" true
+        [ "$status" -eq 2 ]
+        [ "${#stderr_lines[@]}" -eq 1 ]
+        [[ "$stderr" == "skcexec: "*"(see skcexec --help)" ]]
+    done
 }
 
 @test "-- ends the options: a CMD beginning with '-' runs" {
@@ -217,12 +331,78 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     [ "${#lines[@]}" -eq 6 ]
 }
 
+@test "--check with a relative TMPDIR passes, and leaves nothing in it" {
+    mkdir rt
+    TMPDIR=rt run --separate-stderr sx --check
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ok   end to end: a test skc"* ]]
+    [ -z "$(ls -A rt)" ]
+    # a TMPDIR that cannot hold a directory: one line, exit 1
+    TMPDIR=$T/nonexistent run --separate-stderr sx --check
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "skcexec: cannot create a temporary directory in $T/nonexistent (TMPDIR)" ]
+}
+
+@test "--check | head -n 1: the temporary directory is removed, no noise, status 141" {
+    mkdir tmp
+    for _ in 1 2 3; do
+        # SIGPIPE as a shell gives it, whatever bats was started with
+        run --separate-stderr bash -c 'TMPDIR=$1 LD_PRELOAD=$2 env --default-signal=PIPE \
+            "$0" --check | head -n 1; echo "status=${PIPESTATUS[0]}"' "$SKCEXEC" "$T/tmp" "$PRE"
+        [ "${lines[0]}" = "ok   library $LIB loads${lines[0]#"ok   library $LIB loads"}" ]
+        [ "${lines[1]}" = "status=141" ]
+        [ -z "$stderr" ]
+        [ -z "$(ls -A tmp)" ]
+    done
+}
+
+@test "--check killed by SIGTERM: the temporary directory is removed, status 143" {
+    mkdir tmp
+    # a test skc that hangs, so that the check is surely running
+    printf '#!/bin/sh\necho $$ >"%s/hang.pid"\nexec sleep 30\n' "$T" >"$T/bin/skc.hang"
+    chmod +x "$T/bin/skc.hang"
+    mkdir -p "$T/libexec"
+    cp "$BUILD/check/clang++" "$T/libexec/"
+    ln -s "$T/bin/skc.hang" "$T/libexec/skc"
+    sed "s|^LIBEXEC=.*|LIBEXEC='$T/libexec'|" "$SKCEXEC" >"$T/skcexec.hang"
+    chmod +x "$T/skcexec.hang"
+    # in a process group of its own, killed as a CI timeout kills a job
+    LD_PRELOAD="$PRE" TMPDIR=$T/tmp setsid "$T/skcexec.hang" --check >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do [ -s hang.pid ] && break; sleep 0.1; done
+    [ -s hang.pid ]
+    [ -n "$(ls -A tmp)" ]
+    kill -TERM -- "-$pid"
+    status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 143 ]
+    [ -z "$(ls -A tmp)" ]
+}
+
 @test "--check without skc on PATH: a warning, still exit 0" {
     rm "$T/bin/skc"
     run sx --check
     [ "$status" -eq 0 ]
     [[ "$output" == *"warn skc not on PATH (run this where skargo finds skc)"* ]]
     [[ "$output" == *"verdict: skcexec works here (warnings: 1)"* ]]
+}
+
+@test "--check looks for skc (and clang++) as skargo's spawn would: no builtin, no function" {
+    # names the wrapper's shell knows as a function or a builtin
+    for name in fail usage cd; do
+        SKC=$name run sx --check
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"warn $name not on PATH (run this where skargo finds skc)"* ]]
+    done
+    SKC=./nothing run sx --check
+    [[ "$output" == *"warn ./nothing is not an executable file (SKC)"* ]]
+    # a non-executable skc first in PATH is skipped, as posix_spawnp does
+    mkdir -p "$T/first"
+    echo 'not a program' >"$T/first/skc"
+    PATH="$T/first:$PATH" run sx --check
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"ok   skc at $T/bin/skc is dynamically linked"* ]]
 }
 
 @test "--check with a missing library: FAIL, exit 1" {
