@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libskcexec: see README.md.  `make` builds the library, `make test` runs
 # every test, `make demo` shows the memory drop with real clang.
 

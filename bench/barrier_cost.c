@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* barrier_cost.c - what the IR barrier costs when the IR is already closed,
  * the normal case: a released skc closes <out>.ll before it spawns clang.
  * Linked with the shim's own barrier.c (and the fd walk it uses), so this

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # shellcheck disable=SC2153,SC2154 # work, SKC, CLANG, LIB, BUILD, PEAK, ...: set by bench/run.sh
 # bench/concurrent.sh - the "many builds under one limit" rows of `make

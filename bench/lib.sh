@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # bench/lib.sh - shell functions shared by the benchmark (bench/run.sh) and
 # the demo (tools/demo.sh).  POSIX sh, so both bash and sh can source it.

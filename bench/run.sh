@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench/run.sh - `make bench`.  Baseline (no preload) vs libskcexec, each
 # pair measured in the same run:
 #   memory  a skc-like program (build/fixtures/skc) holding HOLD MiB writes a

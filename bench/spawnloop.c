@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spawnloop.c - a program that is not a caller (its name is not skc) and
  * starts children in a loop, as make or a shell does: under a preload it
  * shows what the wrapped posix_spawn and fork cost such a program.

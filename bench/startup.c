@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* startup.c - times one command under several LD_PRELOAD settings,
  * interleaved, and prints medians and ratios measured in the same run.
  *

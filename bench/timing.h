@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timing.h - what the benchmark's C programs share: a monotonic clock in
  * nanoseconds, medians, and the environment a child gets under one preload
  * setting.  Header-only: each program is one .c file. */

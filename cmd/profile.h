@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile.h - how the files of skcexec-profile talk to each other:
  *   skcexec-profile.c  options, main and the sampling loop
  *   profile_run.c      starting CMD in its cgroup, reaping, ending the run

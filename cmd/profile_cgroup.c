@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_cgroup.c - a memory cgroup of its own for the profiled command.
  *
  * Why: sampling /proc misses whatever happens between two samples, while

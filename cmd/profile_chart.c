@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_chart.c - the optional chart of skcexec-profile, drawn by gnuplot.
  *
  * The samples of every process are streamed to a temporary file during the

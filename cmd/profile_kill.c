@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_kill.c - signalling what is left of CMD's tree, and nothing else.
  *
  * A pid number is not a process: between reading it (in a sample, in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_output.c - the files of --output, --csv and --chart, written so
  * that a path cannot be turned against us.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_report.c - what skcexec-profile prints once the run is over: the
  * time line (the biggest processes' starts, big growth steps, exec hand-overs
  * and exits, with the tree's peak among them, in time order), then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_run.c - running CMD for skcexec-profile: fork it, put it in its
  * memory cgroup before it execs, reap it and every orphan of its tree (we
  * are their subreaper), and end the run when a signal asks for it.  While

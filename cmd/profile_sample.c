@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_sample.c - one sample of skcexec-profile: which processes of
  * /proc descend from us (CMD's tree), the RSS of each, and what we keep of
  * them: one entry per (process, name) pair with its first size and big new

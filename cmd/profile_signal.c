@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile_signal.c - which signals skcexec-profile takes, and what its
  * children get back.
  *

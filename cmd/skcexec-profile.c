@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* skcexec-profile - memory profile of a command's whole process tree.
  *
  * usage: skcexec-profile [--interval MS] [--chart FILE] [--csv FILE]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # install-debian.sh - build and install libskcexec on a Debian or Ubuntu
 # container or host: the steps contrib/Dockerfile runs, usable anywhere.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/bench.mk - `make bench`: baseline vs libskcexec on a skc-like program
 # running real clang++ -O2 (peak, OOM, wall time), and what the library
 # costs everywhere else (start-up, spawn throughput, a clang compile, the IR

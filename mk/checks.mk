@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/checks.mk - extra checks, included by the Makefile:
 #   make asan      ASan+UBSan build in $(BUILD)/asan, unit + bats tests on it
 #   make valgrind  the fixtures' active paths under memcheck (tools/check_valgrind.sh)

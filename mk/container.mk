@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/container.mk - `make container-test`: contrib/Dockerfile and the CI
 # recipes in podman (runc) under a memory limit, on a stand-in for
 # skiplabs/skip:latest (tools/container_test.sh, tests/container/).

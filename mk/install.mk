@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/install.mk - make install / uninstall / deb (included by the Makefile).
 #
 #   make install   [PREFIX=/usr/local] [DESTDIR=]   copies the files below

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/profile.mk - skcexec-profile, the memory profiler (cmd/skcexec-profile.c,
 # cmd/profile_*.c), and its test fixture (tests/fixtures/hog.c).  Included by
 # the Makefile after `all` is defined, so nothing here becomes the default goal.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/wrapper.mk - skcexec, the wrapper command (cmd/skcexec.in, man/skcexec.1).
 #
 #   $(BIN)/skcexec             for this build tree: the library is $(LIB) and

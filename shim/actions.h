@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* actions.h - shadow copies of posix_spawn_file_actions_t.
  *
  * The object is opaque, so the only portable way to know what a caller asked

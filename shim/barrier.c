@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* barrier.c - see barrier.h.
  *
  * No malloc, no stdio, no locks: only syscalls and stack buffers, so it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* barrier.h - wait until the IR clang will read is complete.
  *
  * An in-place exec kills every other thread of the caller.  If one of them is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* carryover.c - see carryover.h. */
 #include "carryover.h"
 

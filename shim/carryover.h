@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* carryover.h - what an in-place exec would carry over that a spawned child
  * would not have.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* clock.h - the monotonic clock in milliseconds, for the shim's bounded
  * waits (the IR barrier, the fork handover, the caller decision).
  * clock_gettime is async-signal-safe, so any of them may use it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* entry_exec.c - the exported fork, exec-family and system() entry points.
  * Thin: in a process the shim does not act in, one flag test, then the next
  * definition (vfork is in vfork_<arch>.S: it cannot have a C frame).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* entry.c - the exported libc entry points.  Thin on purpose: in a process
  * the shim does not act in, each is one flag test and a call to the next
  * definition (libc's, or another preload's).  Nothing else is exported (see

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec_path.c - see exec_path.h.  Async-signal-safe: it runs between fork
  * and exec. */
 #include "exec_path.h"

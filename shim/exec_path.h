@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exec_path.h - an exec-family call in a caller.
  *
  * In a child forked by a caller (handover.h), an exec of clang is offered to

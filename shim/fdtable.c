@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fdtable.c - see fdtable.h. */
 #include "fdtable.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fdtable.h - walk this process's open file descriptors.
  *
  * Reads /proc/self/fd with getdents64 into a stack buffer: no malloc, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* handover.h - fork + exec in a caller: the child hands its exec of clang
  * over to the parent, which execs clang in place.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* handover_child.c - the fork wrapper and the child's side of the handover
  * (see handover.h).  Everything from fork's return in the child on is
  * async-signal-safe: syscalls, stack buffers and pure functions only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* handover_parent.c - the parent's side of the fork handover (handover.h):
  * receive the child's exec, rebuild it as a plan, and exec in place.
  * Runs in the parent after fork returned there: malloc and stdio are fine.

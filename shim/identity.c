@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* identity.c - see identity.h. */
 #include "identity.h"
 

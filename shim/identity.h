@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* identity.h - who a process is and what confines it, for the fork
  * handover.
  *

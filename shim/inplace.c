@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inplace.c - see inplace.h. */
 #include "inplace.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inplace.h - become clang: replay the spawn's effects on this process and
  * execve, or undo them all.
  *

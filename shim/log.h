@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log.h - one-line messages on stderr, prefixed "skcexec: ".
  *
  * Written with a single write(2) from a stack buffer: no stdio (the caller's

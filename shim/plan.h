@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plan.h - everything the in-place exec will do, worked out before any of it
  * is done.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy.c - see policy.h.  Pure: no syscalls, no globals, no allocation. */
 #include "policy.h"
 

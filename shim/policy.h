@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* policy.h - the decision: replace the caller by this spawn, or stay inert.
  *
  * Pure functions over plain data (strings, flags): no syscalls, no globals,

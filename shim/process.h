@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* process.h - is this process one the shim acts in?
  *
  * Decided once, at the first wrapped call that needs to know (a spawn, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* real.c - see real.h.
  *
  * Why not dlsym: a wrapper can run in the child of a fork that is not ours

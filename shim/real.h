@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* real.h - the next definitions of the libc functions the shim wraps.
  *
  * Always the next definition after this library (what dlsym(RTLD_NEXT, ...)

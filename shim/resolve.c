@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* resolve.c - see resolve.h. */
 #include "resolve.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* resolve.h - find a program the way execvp / posix_spawnp do. */
 #ifndef SKCEXEC_RESOLVE_H
 #define SKCEXEC_RESOLVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* settings.c - parse SKCEXEC_* values; see settings.h.  Pure: no I/O. */
 #include "settings.h"
 

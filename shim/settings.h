@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* settings.h - the SKCEXEC_* environment variables, parsed.
  *
  * Parsing is a pure function of the strings (no getenv, no I/O) so that it can

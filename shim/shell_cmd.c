@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shell_cmd.c - see shell_cmd.h.  Pure: no syscalls, no allocation. */
 #include "shell_cmd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shell_cmd.h - is a system() command line one simple command?
  *
  * Pure: splits `[NAME=value]... word...` with '...' and "..." quoting into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spawn_path.c - see spawn_path.h. */
 #include "spawn_path.h"
 

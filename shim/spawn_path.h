@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spawn_path.h - the posix_spawn path: decide, plan, wait for the IR, exec in
  * place.  Returns only when the shim does not act (or acting failed and was
  * undone); the wrapper then runs the real call.  errno is left as it was. */

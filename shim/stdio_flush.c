@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stdio_flush.c - see stdio_flush.h. */
 #include "stdio_flush.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stdio_flush.h - write out the caller's buffered stdio before its process
  * image goes, without ever blocking.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* system_path.c - see system_path.h. */
 #include "system_path.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* system_path.h - system("clang++ ...") in a caller.
  *
  * When the command is one simple command (shell_cmd.h) whose program is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vfork_aarch64.S - the exported vfork; see vfork_x86_64.S for why this is
  * a trampoline without a frame when it jumps.  x16 is the intra-procedure-
  * call scratch register: free to use between a call and its target.  The

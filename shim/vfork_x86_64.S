@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vfork_x86_64.S - the exported vfork.
  *
  * A C function that calls the real vfork and returns is undefined behaviour:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Nothing the shim runs between fork and exec may allocate (or take any
 # lock): another thread may have held it at fork time.  malloc_guard
 # replaces malloc and kills any forked child that allocates, while a thread

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Bad input: each case gets libc's own behaviour (same status, same
 # output, the same argv and environment reaching clang) with the shim
 # acting or not, and at most a one-line warning.  spawn_argv, installed as

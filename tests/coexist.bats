@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Beside another preload library that wraps the same functions (Bear,
 # snoopy, ...), in either order of LD_PRELOAD: both work.  And a 32-bit
 # program in a build with the 64-bit library still runs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Every other way a caller starts clang: fork/vfork + exec family, system(),
 # exec without fork.  The fixture exec_caller, installed as skc, does each.
 

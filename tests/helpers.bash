@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # helpers.bash - shared setup for the bats tests.
 #
 # Each test gets a private bin/ on PATH holding the fixtures under the names

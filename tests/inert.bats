@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Everywhere but in a caller spawning clang, the shim must do nothing at all.
 
 load helpers

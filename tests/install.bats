@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # make install / uninstall / deb, contrib/install-debian.sh, contrib/Dockerfile
 # and the CI step scripts in contrib/ci/.  Each test works in its own
 # temporary PREFIX or DESTDIR; the dpkg test (root only) removes the package

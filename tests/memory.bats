@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The point of the shim: the peak of skc + clang drops from N + M to max(N, M).
 # Measured by the kernel (cgroup memory accounting), so no sampling misses a
 # peak; skipped where no cgroup memory controller is writable.

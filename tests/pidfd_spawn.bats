@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # glibc 2.39's pidfd_spawnp and pidfd_spawn: the same in-place exec as
 # posix_spawn[p] (tests/spawn_path.bats), through the pidfd variants.  The
 # caller is tests/fixtures/pidfd_caller.c, installed as bin/skc.  Every test

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # skcexec-profile: the memory profiler (cmd/skcexec-profile.c).  The fixture
 # hog (tests/fixtures/hog.c) makes processes of known size; sizes are
 # asserted with a margin, never times.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # With the real clang++: the fake skc's IR is compiled and linked in place.
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Regression tests for the review's findings on the posix_spawn path.  Each
 # case of tests/fixtures/spawn_cases.c (installed as skc, so it is a
 # caller) runs once without and once with the shim, each in a fresh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # AT_SECURE (setuid, setgid, capabilities): the library must stay inert,
 # without reading the environment.  The loader itself only preloads into
 # such a process a library from a standard directory that is set-user-ID,

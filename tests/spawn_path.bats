@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The core: a released skc's posix_spawnp of clang++ becomes an exec in place.
 
 load helpers

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # 100 threads x 100 starts of `true` by fork+exec, vfork+exec, posix_spawn
 # and system(), while two threads hammer malloc/free and one writes files:
 # in a process that is not a caller and in one that is (every fork then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Regression tests for issue 10: six ways in which the library changed what
 # a program does.  Each runs a fixture (tests/fixtures/trust_*.c) once
 # without and once with the shim, each in a fresh directory, and wants the

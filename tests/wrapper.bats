@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # skcexec, the wrapper command (cmd/skcexec.in, built as $BUILD/bin/skcexec):
 # LD_PRELOAD handling, options, exit status, the end-to-end effect, --check,
 # the installed form, and the man page.

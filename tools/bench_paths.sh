@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench_paths.sh - the memory drop on every path a caller can start clang
 # by: the fake skc's posix_spawnp, and exec_caller's fork+execvp,
 # fork+execve, vfork+execv, system() and bare execvp.  Each runs real

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_all.sh - the checks CI runs after `make test`: lint (cppcheck,
 # clang-tidy, shellcheck), asan (ASan+UBSan build, unit + bats tests) and
 # valgrind (the fixtures' active paths under memcheck), in that order.

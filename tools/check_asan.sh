@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_asan.sh - the bats tests against the ASan+UBSan build (`make asan`).
 #
 # usage: BUILD=DIR ASAN_RT=LIBASAN tools/check_asan.sh FILE.bats...

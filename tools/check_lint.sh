@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_lint.sh - static checks (`make lint`, or one of `make cppcheck`,
 # `make clang-tidy`, `make shellcheck`).
 #

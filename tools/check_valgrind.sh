@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_valgrind.sh - the shim's active paths under valgrind's memcheck
 # (`make valgrind`).  Each run starts a fixture under valgrind with the
 # library preloaded, checks it did what the bats tests expect (exit status;

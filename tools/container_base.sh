@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # container_base.sh - the stand-in for skiplabs/skip:latest, made without
 # any registry: a Debian 12 root (mmdebstrap, from the Debian mirror) with
 # clang, gcc and make, plus this project's skc-like and skargo-like

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # CT_WHY is read by the scripts sourcing this file
 # container_lib.sh - podman set up the way it works on these machines, for

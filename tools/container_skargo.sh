@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # container_skargo.sh - installed as /usr/local/bin/skargo in the stand-in
 # for skiplabs/skip:latest (tools/container_base.sh).  `skargo build
 # [--release] [ARGS...]` in a package directory runs the project's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # container_test.sh - `make container-test`: contrib/Dockerfile and the CI
 # recipes in a real container engine under a memory limit
 # (tests/container/container.bats), on the stand-in for

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # demo.sh - the memory drop on real work: a skc-like program holding SKC_MB
 # of heap writes a generated IR of IR_FUNCS functions, then runs the real
 # clang++ -O2 on it, once without and once with libskcexec.  skcexec-profile

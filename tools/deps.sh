@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # deps.sh - the Debian packages each part of the project needs, in one place:
 # `make test` and `make demo` (their first step), tools/check_all.sh and
 # .ci/run call it.  Works on any current Debian-family release: no package

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # exports.sh LIST LIBC > MAP: the version script for libskcexec.so.
 # For each name in LIST that LIBC defines, export it under LIBC's default
 # version of it (the one objdump prints without parentheses); local: *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tools/fuzz.sh [RUNS [LIBFUZZER_ARGS...]] - fuzz the pure parsers
 # (tests/fuzz/fuzz_parsers.c: settings, policy, shell_cmd) for RUNS executions (default 200000, sized for
 # CI), then print one line: "fuzz: N executions, C crashes".  Exits non-zero

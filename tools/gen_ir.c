@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen_ir.c - writes a synthetic LLVM IR module that keeps `clang -O2` busy,
  * to stand in for skc's large <out>.ll in memory tests.
  *

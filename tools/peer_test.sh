@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # peer_test.sh - real programs' own process-spawning test suites must give
 # the same results without and with libskcexec preloaded.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run_tests.sh - `make test` and `make bats`: the unit programs given as
 # arguments, then every bats file (TAP, as it runs), then one totals line
 # "N passed, N failed, N skipped".  A unit program counts as one test, as

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # contrib/ci/build.sh - CI step 3: the release build with the shim.
 #   usage: build.sh [SKARGO BUILD ARGS...]    (e.g. --bin skjs)
 # Runs `skcexec skargo build --release ARGS...`.  When skcexec-profile is

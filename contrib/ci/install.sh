@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # contrib/ci/install.sh - CI step 1: build and install libskcexec on the
 # runner (contrib/install-debian.sh, from the checkout holding this file,
 # e.g. a git submodule of the project being built).

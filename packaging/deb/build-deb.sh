@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build-deb.sh ROOT OUT VERSION ARCH - turn the tree `make install
 # DESTDIR=ROOT PREFIX=/usr` staged into the Debian package OUT.  Called by
 # `make deb` (mk/install.mk says why dpkg-deb and not debhelper).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # contrib/Dockerfile and the CI recipes in a real container engine (podman
 # with runc) under a memory limit, on the stand-in for skiplabs/skip:latest
 # made by tools/container_base.sh.  Run by tools/container_test.sh (`make

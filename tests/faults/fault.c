@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fault.c - fault injection for the test build of libskcexec (make faults).
  *
  * Linked in with -Wl,--wrap=NAME for every libc call the shim makes, so the

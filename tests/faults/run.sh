@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run.sh - fault injection over every libc call the shim makes (make faults).
 #
 # For each point (tests/faults/fault.c) and each scenario, fail the 1st call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_parsers.c - libFuzzer target for the pure code: settings.c, policy.c,
  * shell_cmd.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.h - the unit tests' one assertion: count, and say what failed. */
 #ifndef SKCEXEC_TEST_CHECK_H
 #define SKCEXEC_TEST_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit_policy.c - unit tests of the pure parts: settings and policy. */
 #include <spawn.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit_real.c - shim/real.c's own symbol lookup finds exactly what
  * dlsym(RTLD_NEXT) finds, for every name the library wraps, and leaves
  * nothing to dlsym on a normal glibc system.  Linked into this program, the

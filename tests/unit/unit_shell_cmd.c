@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unit_shell_cmd.c - unit tests of the system() command parser. */
 #include <stdio.h>
 #include <string.h>
