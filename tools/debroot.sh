@@ -179,7 +179,8 @@ build() {   # $1: suite, $2: arch
         if ! mmdebstrap --mode=root --variant=apt --arch="$arch" \
                 --include="$pkgs" "$suite" "$dir.new" "$(mirror)" >"$log" 2>&1; then
             rm -rf "$dir.new"
-            die "mmdebstrap $suite $arch failed: $(grep -E '^E: |error' "$log" | tail -n 1)"
+            # the first error is the cause (the last one is "failed to run")
+            die "mmdebstrap $suite $arch failed: $(sed -n 's/^E: //p' "$log" | head -n 1)"
         fi
         { echo "suite=$suite arch=$arch built=$(date -u +%FT%TZ)"
           echo "packages=$pkgs"; } >"$dir.new/.skcexec-root"
