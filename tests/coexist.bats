@@ -50,8 +50,8 @@ setup() {
 @test "a 32-bit program runs with the 64-bit library preloaded" {
     printf 'int main(void) { return 42; }\n' > m32.c
     cc -m32 -o m32 m32.c 2>/dev/null || skip "no 32-bit toolchain (gcc-multilib)"
-    ./m32 2>/dev/null; [ $? -eq 42 ] ||
-        skip "this kernel runs no 32-bit programs (no IA32 emulation)"
+    rc=0; ./m32 2>/dev/null || rc=$?
+    [ "$rc" -eq 42 ] || skip "this kernel runs no 32-bit programs (no IA32 emulation)"
     run --separate-stderr with_shim ./m32
     [ "$status" -eq 42 ]
     [[ "$stderr" == *"wrong ELF class"* ]]
