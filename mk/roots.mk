@@ -14,18 +14,22 @@
 #   make roots           only build (or find cached) both roots
 #
 #   ROOT_TARGETS   what make runs in the root (default: test; e.g. "test faults")
+#   ROOT_BATS      only these bats files, e.g. ROOT_BATS="spawn_path exec_paths"
+#                  (default: all of them)
 #   ARM64_SUITE    the arm64 root's release (default: trixie)
 
 ROOT_TARGETS ?= test
+ROOT_BATS    ?=
 ARM64_SUITE  ?= trixie
+ROOT_OPTS     = $(if $(strip $(ROOT_BATS)),--bats "$(strip $(ROOT_BATS))")
 HOST_DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
 .PHONY: test-debian13 test-arm64 roots
 test-debian13:
-	bash tools/test_in_root.sh trixie $(HOST_DEB_ARCH) $(ROOT_TARGETS)
+	bash tools/test_in_root.sh $(ROOT_OPTS) trixie $(HOST_DEB_ARCH) $(ROOT_TARGETS)
 
 test-arm64:
-	bash tools/test_in_root.sh $(ARM64_SUITE) arm64 $(ROOT_TARGETS)
+	bash tools/test_in_root.sh $(ROOT_OPTS) $(ARM64_SUITE) arm64 $(ROOT_TARGETS)
 
 roots:
 	bash tools/debroot.sh build trixie $(HOST_DEB_ARCH)
