@@ -171,3 +171,6 @@ include mk/container.mk # make container-test
 
 # asan, valgrind, lint (see mk/checks.mk)
 include mk/checks.mk
+
+# make test-debian13, make test-arm64: the tests in Debian roots (mk/roots.mk)
+include mk/roots.mk

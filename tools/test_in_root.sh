@@ -1,0 +1,98 @@
+#!/bin/bash
+# test_in_root.sh - the project's tests in a Debian root of another release
+# or architecture (tools/debroot.sh: built once with mmdebstrap, cached; a
+# foreign architecture runs under qemu-user).  The working tree (without
+# build/) is copied into a throw-away copy of the root and built there with
+# the root's own compiler, so the library and the fixtures are built for
+# the root's glibc and architecture.
+#
+# usage: tools/test_in_root.sh [--ci] [--bats NAMES] SUITE ARCH [TARGET...]
+#   TARGET    make targets to run in the root (default: test)
+#   --bats NAMES  only these bats files (space-separated names without
+#             .bats, e.g. "spawn_path exec_paths"); the others are removed
+#             from the root's copy before make runs
+#   --ci      a root that cannot be built or entered (not root, no mirror,
+#             a mount refused) counts as one skipped test: exit status 0
+#
+# Output: one "# root: ..." line (release, glibc, gcc, machine), make's own
+# output as it goes (the bats TAP lines and "unit_x: P passed, F failed"
+# lines .ci/run counts), then the closing line
+#   LABEL: P passed, F failed, S skipped (ROOT) in N s
+# with LABEL e.g. debian13-amd64.  Where the root cannot be built or
+# entered, instead one TAP line
+#   ok 1 # skip LABEL: REASON
+# and the exit status is 3 (0 with --ci).  Else it is make's.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+ci=0 bats_only=
+while [ "$#" -gt 0 ]; do
+    case $1 in
+        --ci) ci=1; shift ;;
+        --bats) [ "$#" -ge 2 ] || { echo "test_in_root: --bats needs NAMES" >&2; exit 2; }
+                bats_only=$2; shift 2 ;;
+        -h | --help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "test_in_root: unknown option $1" >&2; exit 2 ;;
+        *) break ;;
+    esac
+done
+[ "$#" -ge 2 ] || { echo "usage: tools/test_in_root.sh [--ci] [--bats NAMES] SUITE ARCH [TARGET...]" >&2; exit 2; }
+suite=$1 arch=$2
+shift 2
+[ "$#" -gt 0 ] || set -- test
+
+case $suite in
+    bookworm) label=debian12 ;;
+    trixie) label=debian13 ;;
+    forky) label=debian14 ;;
+    *) label=$suite ;;
+esac
+label=$label-$arch
+
+unavailable() {   # $1: the reason
+    echo "ok 1 # skip $label: $1"
+    [ "$ci" -eq 1 ] && exit 0
+    exit 3
+}
+
+start=$SECONDS
+err=$(mktemp) && log=$(mktemp) || exit 1
+trap 'rm -f "$err" "$log"' EXIT
+
+# The root first, alone: a failure here is the environment's, not the tests'.
+tools/debroot.sh build "$suite" "$arch" >/dev/null 2>"$err"
+rc=$?
+cat "$err" >&2
+[ "$rc" -eq 0 ] || unavailable "cannot build a $suite $arch root: $(sed -n 's/^debroot: //p' "$err" | tail -n 1)"
+
+# In the root: what it is, the bats files left out, then make.
+# shellcheck disable=SC2016 # expanded by the root's sh
+inner='
+printf "# root: Debian %s (%s), glibc %s, gcc %s, %s\n" "$(cat /etc/debian_version)" \
+    "$1" "$(ldd --version | sed -n "1s/.* //p")" "$(gcc -dumpfullversion)" "$(uname -m)"
+shift
+if [ -n "$BATS_ONLY" ]; then
+    for f in tests/*.bats; do
+        n=${f#tests/}; n=${n%.bats}
+        case " $BATS_ONLY " in *" $n "*) ;; *) rm -f "$f"; echo "# left out: $f" ;; esac
+    done
+fi
+exec make "$@"'
+tools/debroot.sh run "$suite" "$arch" . /build/skcexec -- \
+    env BATS_ONLY="$bats_only" /bin/sh -c "$inner" sh "$suite" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+# the same counting as .ci/run's count()
+read -r p f s < <(awk '
+    /^ok [0-9]+ .*# skip/ { s++; next }
+    /^ok [0-9]+/          { p++; next }
+    /^not ok [0-9]+/      { f++; next }
+    /^unit_[a-z_]+: [0-9]+ passed, [0-9]+ failed$/ { if ($4 == 0) p++; else f++ }
+    /^faults: [0-9]+ failed$/ { if ($2 == 0) p++; else f++ }
+    END { print p + 0, f + 0, s + 0 }' "$log")
+if [ "$rc" -eq 3 ] && [ "$((p + f + s))" -eq 0 ] && grep -q '^debroot: ' "$log"; then
+    unavailable "cannot enter the $suite $arch root: $(sed -n 's/^debroot: //p' "$log" | tail -n 1)"
+fi
+what=$(sed -n 's/^# root: //p' "$log" | head -n 1)
+echo "$label: $p passed, $f failed, $s skipped (${what:-no root}) in $((SECONDS - start)) s"
+exit "$rc"
