@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/roots.mk - the tests on other Debian releases and architectures, each
 # in a Debian root built once with mmdebstrap and cached in
 # /var/cache/skcexec-roots (tools/debroot.sh; tools/test_in_root.sh copies

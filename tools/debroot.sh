@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # debroot.sh - Debian roots of other releases and architectures, built once
 # with mmdebstrap and cached, and a way to run a command inside one.
 #

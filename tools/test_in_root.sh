@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # test_in_root.sh - the project's tests in a Debian root of another release
 # or architecture (tools/debroot.sh: built once with mmdebstrap, cached; a
 # foreign architecture runs under qemu-user).  The working tree (without
