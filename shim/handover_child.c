@@ -34,10 +34,12 @@ static struct identity g_parent_id;
 
 /* Could this fork have been called from a signal handler?  Not if no
  * handler is installed.  The parent's side of the handover allocates, so
- * where one is, the fork stays a plain fork. */
+ * where one is, the fork stays a plain fork.  The standard signals only:
+ * real-time ones carry runtimes' own machinery (valgrind keeps a handler
+ * on SIGRTMAX in every program it runs), not a program's fork. */
 static int handlers_installed(void)
 {
-    for (int s = 1; s < NSIG; s++) {
+    for (int s = 1; s < SIGRTMIN; s++) {
         struct sigaction a;
         if (sigaction(s, NULL, &a) != 0)
             continue;           /* SIGKILL, SIGSTOP, a libc-reserved one */
