@@ -33,14 +33,19 @@ static long g_verdict_ms;       /* how long to wait for the parent's verdict */
 static struct identity g_parent_id;
 
 /* Could this fork have been called from a signal handler?  Not if no
- * handler is installed.  The parent's side of the handover allocates, so
- * where one is, the fork stays a plain fork.  The standard signals only:
- * real-time ones carry runtimes' own machinery (valgrind keeps a handler
- * on SIGRTMAX in every program it runs), not a program's fork. */
+ * handler is installed.  The parent's side of the handover allocates once
+ * a child offers clang, so where one is, the fork stays a plain fork.  Not
+ * counted: real-time signals, which carry runtimes' own machinery
+ * (valgrind keeps a handler on SIGRTMAX in every program), and the
+ * synchronous fault signals, whose handlers run on the thread's own fault
+ * (sanitizers and crash reporters; none forks to run clang). */
 static int handlers_installed(void)
 {
     for (int s = 1; s < SIGRTMIN; s++) {
         struct sigaction a;
+        if (s == SIGSEGV || s == SIGBUS || s == SIGFPE || s == SIGILL ||
+            s == SIGTRAP || s == SIGSYS)
+            continue;
         if (sigaction(s, NULL, &a) != 0)
             continue;           /* SIGKILL, SIGSTOP, a libc-reserved one */
         if ((a.sa_flags & SA_SIGINFO) ||
