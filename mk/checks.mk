@@ -21,10 +21,11 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # Preloaded first: every process under with_shim (bash, sh, make, ...) gets
 # the runtime before the instrumented library.
 ASAN_RT    = $(shell $(CC) -print-file-name=libasan.so)
-# Whole bats files left out under ASan: memory.bats measures peak memory
-# (shadow memory and quarantine distort it), stress.bats starts 10^4
-# processes per test (several minutes when each loads ASan).
-ASAN_SKIP ?= memory stress
+# Whole bats files left out under ASan: memory.bats and profile.bats
+# measure the fixtures' memory in MiB (shadow memory and quarantine distort
+# it), stress.bats starts 10^4 processes per test (several minutes when
+# each loads ASan).
+ASAN_SKIP ?= memory profile stress
 ASAN_BATS ?= $(filter-out $(ASAN_SKIP:%=tests/%.bats),$(sort $(wildcard tests/*.bats)))
 # What the bats target depends on (FIXTURE_LIBS may be undefined), plus
 # the unit tests.
