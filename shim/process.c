@@ -15,13 +15,14 @@
 #include "clock.h"
 #include "log.h"
 #include "policy.h"
+#include "startup_data.h"
 
-int process_state;
-pid_t process_pid;              /* the process that decided */
+STARTUP_DATA int process_state;
+STARTUP_DATA pid_t process_pid;            /* the process that decided */
 
 static struct settings g_settings;
 static char g_name[256];
-static char **g_argv;           /* the program's argv */
+STARTUP_DATA static char **g_argv;     /* the program's argv */
 
 static const char *base_of(const char *p)
 {

@@ -21,6 +21,7 @@
  * defines none of these functions so) at first use.
  */
 #include "real.h"
+#include "startup_data.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -86,7 +87,7 @@ static const struct {
 
 /* st_info packs binding and type the same way in ELF32 and ELF64. */
 
-static int g_resolved;          /* real_setup has run */
+STARTUP_DATA static int g_resolved;     /* real_setup has run */
 static int g_dlsym_calls;       /* lookups left to dlsym, for the tests */
 
 /* The native ELF types (<link.h>'s ElfW, spelled out for the linters). */
@@ -193,9 +194,9 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
 /* Where the next definitions are searched: the objects after this one, as
  * the constructor found them.  Only those: they are never unloaded, and
  * dlopen only appends after them, so walking them needs no lock. */
-static const struct link_map *g_first;
-static size_t g_count;
-static int g_eager;             /* an object without GNU hash: all via dlsym */
+STARTUP_DATA static const struct link_map *g_first;
+STARTUP_DATA static size_t g_count;
+STARTUP_DATA static int g_eager;            /* an object without GNU hash: all via dlsym */
 
 #define ABSENT_MARK ((void *)&g_count)  /* looked up, and defined nowhere */
 
