@@ -12,6 +12,9 @@
 #                        (binfmt_misc): the library and the fixtures built by
 #                        the root's own aarch64 gcc, the aarch64 vfork
 #                        trampoline, the handover and the in-place exec run
+#   make ci-debian13     .ci/run itself in a Debian 13 root, as on a fresh
+#                        Debian 13 machine (its own apt-get installs; the
+#                        debian13 stage skips there: the host is Debian 13)
 #   make roots           only build (or find cached) both roots
 #
 #   ROOT_TARGETS   what make runs in the root (default: test; e.g. "test faults")
@@ -25,9 +28,12 @@ ARM64_SUITE  ?= trixie
 ROOT_OPTS     = $(if $(strip $(ROOT_BATS)),--bats "$(strip $(ROOT_BATS))")
 HOST_DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
-.PHONY: test-debian13 test-arm64 roots
+.PHONY: test-debian13 test-arm64 ci-debian13 roots
 test-debian13:
 	bash tools/test_in_root.sh $(ROOT_OPTS) trixie $(HOST_DEB_ARCH) $(ROOT_TARGETS)
+
+ci-debian13:
+	bash tools/test_in_root.sh --ci-run trixie $(HOST_DEB_ARCH)
 
 test-arm64:
 	bash tools/test_in_root.sh $(ROOT_OPTS) $(ARM64_SUITE) arm64 $(ROOT_TARGETS)
