@@ -6,11 +6,14 @@
 #   tools/peer_test.sh [path/to/libskcexec.so]      (make peer-test)
 #
 # Suites (Debian packages, installed with apt-get when missing):
-#   python  CPython 3.11's regression tests of subprocess, os, posix (incl.
+#   python  CPython's regression tests of subprocess, os, posix (incl.
 #           os.posix_spawn/posix_spawnp with file actions), pty, signal,
-#           asyncio subprocesses, ... from libpython3.11-testsuite, run by
-#           Debian's /usr/bin/python3.11 (the version the tests belong to).
-#   glib    GLib 2.74's installed tests (libglib2.0-tests) that start child
+#           asyncio subprocesses, ... from libpython3.X-testsuite, run by
+#           Debian's /usr/bin/python3.X (the version the tests belong to),
+#           3.X being the release's default python3 (3.11 on Debian 12,
+#           3.13 on Debian 13; PEER_PY_VERSION=3.X chooses another).
+#   glib    GLib's installed tests (2.74 on Debian 12; those of the list
+#           below that a newer GLib no longer installs are named and left out) (libglib2.0-tests) that start child
 #           processes: g_spawn*/GSubprocess (posix_spawn with file actions,
 #           fork+exec), GTestDBus (posix_spawnp of dbus-daemon),
 #           g_test_trap_subprocess, codegen/mkenums scripts.
@@ -20,7 +23,7 @@
 #   plain    no preload
 #   preload  LD_PRELOAD=lib: every process must find the shim inert
 #   caller   LD_PRELOAD=lib and SKCEXEC_CALLERS naming the suite's own
-#            programs (python3.11; each GLib test binary and its helpers),
+#            programs (python3.X; each GLib test binary and its helpers),
 #            so the shim's active paths (spawn/fork/exec/system decisions,
 #            file-action shadowing, fork handover) run for every process
 #            start in the suite; no clang is involved, so nothing is
@@ -47,13 +50,23 @@ LIB=${1:-${SKCEXEC_LIB:-$ROOT/build/libskcexec.so}}
 SUITES=${PEER_SUITES:-python glib}
 MODES=${PEER_MODES:-plain preload caller}
 JOBS=${PEER_JOBS:-2}
-PY=/usr/bin/python3.11
+# The release's default python3.X: what /usr/bin/python3 is, else what
+# apt's python3 depends on (before it is installed).
+py_version() {
+    local v
+    v=$(/usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) ||
+        v=$(apt-cache depends python3 2>/dev/null |
+            sed -n 's/^ *Depends: python\(3\.[0-9][0-9]*\)$/\1/p' | head -n 1)
+    echo "${v:-3}"
+}
+PYV=${PEER_PY_VERSION:-$(py_version)}
+PY=/usr/bin/python$PYV
 GLIB_META=/usr/share/installed-tests/glib
 
 PY_MODULES=(test_subprocess test_posix test_os test_popen test_pty
             test_wait3 test_wait4 test_fork1 test_signal test_cmd_line
             test_cmd_line_script test_asyncio.test_subprocess test_shutil)
-PY_CALLERS=python3.11,python3
+PY_CALLERS=python$PYV,python3
 
 # The GLib tests that start processes, found by counting the processes each
 # of the 287 installed tests starts; left out: `file` and `fileutils` (fail
@@ -71,7 +84,7 @@ GLIB_TESTS=(gsubprocess spawn-singlethread spawn-multithreaded
             param test-printf deprecated-properties testing unix contexts)
 if [[ -n ${PEER_PY_MODULES:-} ]]; then read -ra PY_MODULES <<<"$PEER_PY_MODULES"; fi
 if [[ -n ${PEER_GLIB_TESTS:-} ]]; then read -ra GLIB_TESTS <<<"$PEER_GLIB_TESTS"; fi
-GLIB_HELPERS=python3.11,dbus-daemon,gsubprocess-testprog,spawn-test-helper,spawn-path-search-helper,test-spawn-echo,echo-script
+GLIB_HELPERS=python$PYV,dbus-daemon,gsubprocess-testprog,spawn-test-helper,spawn-path-search-helper,test-spawn-echo,echo-script
 
 die() { echo "peer-test: $*" >&2; exit 2; }
 now() { date +%s.%N; }
@@ -323,12 +336,21 @@ print_table() {
 pkgs=()
 for s in $SUITES; do
     case $s in
-        python) pkgs+=(python3.11 libpython3.11-testsuite) ;;
+        python) pkgs+=("python$PYV" "libpython$PYV-testsuite") ;;
         glib) pkgs+=(libglib2.0-tests dbus-daemon) ;;
         *) die "unknown suite $s (python, glib)" ;;
     esac
 done
 need_packages "${pkgs[@]}"
+if [[ " $SUITES " == *" glib "* ]]; then
+    present=() absent=()
+    for t in "${GLIB_TESTS[@]}"; do
+        if [[ -f $GLIB_META/$t.test ]]; then present+=("$t"); else absent+=("$t"); fi
+    done
+    ((${#absent[@]} == 0)) || echo "peer-test: glib: not installed by this GLib, left out: ${absent[*]}"
+    ((${#present[@]})) || die "none of the GLib tests is installed in $GLIB_META"
+    GLIB_TESTS=("${present[@]}")
+fi
 check_caller
 : >"$OUT/verdicts"
 
