@@ -52,6 +52,12 @@ as_nobody() {
     chmod 4755 "$S/bin/skc"
     findmnt -n -o OPTIONS --target "$S" | grep -qw nosuid &&
         skip "$S is on a nosuid mount"
+    # The set-user-ID bit must take effect at all: not under qemu-user
+    # registered without binfmt_misc's C flag, where the kernel runs the
+    # interpreter with the caller's credentials.
+    install -m 4755 "$(command -v id)" "$S/bin/suid-id"
+    [ "$(as_nobody suid-id -u)" = 0 ] ||
+        skip "set-user-ID programs do not run set-user-ID here (qemu-user without binfmt_misc's C flag?)"
     run as_nobody skc -o "$S/w/out2" --pidfile "$S/w/pid2"
     [ "$status" -eq 0 ]
     [[ "$output" != *"skcexec"* ]]
