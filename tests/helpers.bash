@@ -48,3 +48,48 @@ reports_of() {
 # SHIM_PRELOAD replaces the preload list, for sanitizer builds whose runtime
 # must come first (make asan).
 with_shim() { LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" "$@"; }
+
+# observe MODE CMD...: runs CMD (with the shim when MODE is "shim") in a
+# fresh directory ${RUN_BASE:-$T}/MODE; leaves its status and output in
+# $status and $output, and both in $observed, followed by what the test
+# file's observe_extra DIR prints if it defines one (facts of the run
+# beyond its output).
+observe() {
+    local mode=$1 dir="${RUN_BASE:-$T}/$1"
+    shift
+    rm -rf "$dir"
+    mkdir "$dir"
+    cd "$dir" || return 1
+    local pre=()
+    [ "$mode" = shim ] && pre=(with_shim)
+    # Not `run`: the statuses compared here are any.
+    output=$("${pre[@]}" "$@" 2>&1) && status=0 || status=$?
+    observed="status=$status
+$output"
+    if declare -F observe_extra >/dev/null; then
+        observed+=$'\n'$(observe_extra "$dir")
+    fi
+    cd "$T" || return 1
+}
+
+# same_without_and_with_shim CMD...: the same $observed without and with
+# the shim; $plain is the run without it.  Without the shim, status 77
+# skips the test (the line "skip: REASON" says why), and a time-out
+# (124, 137: put a `timeout` in CMD) fails it.
+same_without_and_with_shim() {
+    observe plain "$@"
+    plain=$observed
+    if [ "$status" -eq 77 ]; then
+        skip "$(grep -m 1 '^skip:' <<<"$output")"
+    fi
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "timed out without the shim"; printf '%s\n' "$plain"
+        return 1
+    fi
+    observe shim "$@"
+    if [ "$plain" != "$observed" ]; then
+        echo "--- without the shim"; printf '%s\n' "$plain"
+        echo "--- with the shim";    printf '%s\n' "$observed"
+        return 1
+    fi
+}

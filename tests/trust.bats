@@ -16,46 +16,11 @@ setup() {
     setup_fixtures
     cp "$BUILD/fixtures/trust_clang" "$T/bin/clang++"
     unset SKCEXEC_FORK_WAIT_MS TRUSTCLANG_BURN_MS TRUSTCLANG_SLEEP_MS
-    RUN_BASE=$T
 }
 
 teardown() {
     if [ -n "${PRIV_DIR:-}" ]; then
         rm -rf "$PRIV_DIR"
-    fi
-}
-
-# Runs "${@:2}" (with the shim when $1 is "shim") in a fresh directory
-# $RUN_BASE/$1; leaves the status and the output in $observed.
-observe() {
-    local mode=$1 dir="$RUN_BASE/$1"
-    shift
-    rm -rf "$dir"
-    mkdir "$dir"
-    cd "$dir" || return 1
-    local pre=()
-    [ "$mode" = shim ] && pre=(with_shim)
-    # Not `run`: the statuses compared here are any.
-    output=$("${pre[@]}" "$@" 2>&1) && status=0 || status=$?
-    observed="status=$status
-$output"
-    cd "$T" || return 1
-}
-
-# Same status and output without and with the shim; $plain is the run
-# without it.
-same_without_and_with_shim() {
-    observe plain "$@"
-    plain=$observed
-    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-        echo "timed out without the shim"; printf '%s\n' "$plain"
-        return 1
-    fi
-    observe shim "$@"
-    if [ "$plain" != "$observed" ]; then
-        echo "--- without the shim"; printf '%s\n' "$plain"
-        echo "--- with the shim";    printf '%s\n' "$observed"
-        return 1
     fi
 }
 
