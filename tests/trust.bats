@@ -25,6 +25,7 @@ teardown() {
 }
 
 # $plain (the run without the shim) has line $1.
+# shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim (helpers.bash)
 plain_says() {
     grep -qxF -- "$1" <<<"$plain" || {
         echo "without the shim, no line '$1':"; printf '%s\n' "$plain"
@@ -77,6 +78,7 @@ plain_says() {
     cp "$LIB" "$PRIV_DIR/libskcexec.so"
     LIB=$PRIV_DIR/libskcexec.so
     PATH="$PRIV_DIR/bin:$PATH"
+    # shellcheck disable=SC2034 # read by observe (helpers.bash)
     RUN_BASE=$PRIV_DIR
     same_without_and_with_shim timeout 60 skc
     plain_says "clang: uid=65534 gid=65534"
