@@ -170,7 +170,10 @@ build() {   # $1: suite, $2: arch
     dir=$(root_dir "$suite" "$arch")
     mkdir -p "$ROOTS" || die "cannot create $ROOTS"
     exec 8>"$dir.lock" || die "cannot write $dir.lock"
-    flock 8
+    # Shared while it is only looked at: runs hold it shared too, and a
+    # cached root must not wait for them.  Exclusive only to build it.
+    flock -s 8
+    [ -e "$dir/.skcexec-root" ] || flock 8
     if [ ! -e "$dir/.skcexec-root" ]; then
         pkgs=$(packages "$suite" "$arch" | paste -sd, -)
         log=$dir.log
@@ -207,7 +210,9 @@ build() {   # $1: suite, $2: arch
 # The part of `run` after unshare -m: $1 root, $2 run directory, $3 SRC,
 # $4 DEST, the rest CMD.
 inside() {
-    local root=$1 run=$2 src=$3 dest=$4 m child=
+    local root=$1 run=$2 src=$3 dest=$4
+    # Not local: cleanup also runs at EXIT, once this function has returned.
+    m="" child=""
     shift 4
     m=$run/merged
     mkdir -p "$m" "$run/upper" "$run/work"
