@@ -21,10 +21,13 @@
 #   ROOT_BATS      only these bats files, e.g. ROOT_BATS="spawn_path exec_paths"
 #                  (default: all of them)
 #   ARM64_SUITE    the arm64 root's release (default: trixie)
+#   ARM64_JOBS     test-arm64 runs the bats files in this many root copies
+#                  at once (default 2: one qemu process keeps one core busy)
 
 ROOT_TARGETS ?= test
 ROOT_BATS    ?=
 ARM64_SUITE  ?= trixie
+ARM64_JOBS   ?= 2
 ROOT_OPTS     = $(if $(strip $(ROOT_BATS)),--bats "$(strip $(ROOT_BATS))")
 HOST_DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
@@ -36,7 +39,7 @@ ci-debian13:
 	bash tools/test_in_root.sh --ci-run trixie $(HOST_DEB_ARCH)
 
 test-arm64:
-	bash tools/test_in_root.sh $(ROOT_OPTS) $(ARM64_SUITE) arm64 $(ROOT_TARGETS)
+	bash tools/test_in_root.sh --jobs $(ARM64_JOBS) $(ROOT_OPTS) $(ARM64_SUITE) arm64 $(ROOT_TARGETS)
 
 roots:
 	bash tools/debroot.sh build trixie $(HOST_DEB_ARCH)
