@@ -301,6 +301,7 @@ table() {
         r=$(field "$f" libskcexec ratio)
         echo "| start-up, trivial program ($((SPAWNS * ROUNDS)) spawns each; baseline: empty .so) | $(field "$f" empty median_us) us | $(field "$f" libskcexec median_us) us | $r | <= 1.01: $(yes_no "$r <= 1.01") |"
         echo "| start-up, no preload (vs empty .so) | $(field "$f" none median_us) us | | $(field "$f" none ratio) | |"
+        echo "| minor page faults of that trivial program (median; baseline: empty .so) | $(field "$f" empty minflt) | $(field "$f" libskcexec minflt) | | no more than the empty .so: $(yes_no "$(field "$f" libskcexec minflt) <= $(field "$f" empty minflt)") |"
         if [ -n "$PEER" ]; then
             local p
             p=$(field "$f" libeatmydata ratio)

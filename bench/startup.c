@@ -11,11 +11,14 @@
  * noise on the machine hits them all alike.  LABEL= with no path runs PROG
  * with no preload at all.  Output, one line per setting:
  *
- *   startup: LABEL median_us=M ratio=R
+ *   startup: LABEL median_us=M ratio=R minflt=F
  *
  * M is the median over every spawn; R is the median over rounds of (this
  * setting's median in the round / BASE's median in the same round), a
- * paired ratio that slow drifts of the machine cancel out of.  BASE is the
+ * paired ratio that slow drifts of the machine cancel out of.  F is the
+ * child's minor page faults, the median over every spawn (wait4's
+ * rusage): unlike the times, a count the machine's noise does not move,
+ * and most of what a preloaded library adds to a trivial program.  BASE is the
  * first setting unless -b names another.  A child that does not exit 0 is
  * a wrong result: exit status 1.
  */
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +41,7 @@ struct setting {
     const char *label;
     char **envp;        /* environ without LD_PRELOAD, plus this preload */
     double *ns;         /* every spawn's time, rounds * spawns */
+    double *flt;        /* every spawn's child's minor faults */
 };
 
 static void die(const char *msg)
@@ -45,17 +50,20 @@ static void die(const char *msg)
     exit(2);
 }
 
-/* One timed spawn + wait; returns ns, or -1 when the child failed. */
-static double spawn_once(char **argv, char **envp)
+/* One timed spawn + wait; returns ns, or -1 when the child failed; the
+ * child's minor page faults in *flt. */
+static double spawn_once(char **argv, char **envp, double *flt)
 {
     pid_t pid;
     int status;
+    struct rusage ru;
     double t0 = now_ns();
     if (posix_spawn(&pid, argv[0], NULL, NULL, argv, envp) != 0)
         return -1;
-    if (waitpid(pid, &status, 0) != pid)
+    if (wait4(pid, &status, 0, &ru) != pid)
         return -1;
     double t1 = now_ns();
+    *flt = (double)ru.ru_minflt;
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? t1 - t0 : -1;
 }
 
@@ -80,7 +88,8 @@ int main(int argc, char **argv)
         set[ns].label = argv[optind];
         set[ns].envp = env_with_preload(environ, eq + 1);
         set[ns].ns = malloc((size_t)(rounds * spawns) * sizeof(double));
-        if (!set[ns].ns)
+        set[ns].flt = malloc((size_t)(rounds * spawns) * sizeof(double));
+        if (!set[ns].ns || !set[ns].flt)
             die("out of memory");
         if (base && !strcmp(base, set[ns].label))
             b = ns;
@@ -99,7 +108,7 @@ int main(int argc, char **argv)
         for (long i = 0; i < spawns; i++)
             for (int k = 0; k < ns; k++) {
                 struct setting *s = &set[(k + i + r) % ns];
-                double t = spawn_once(prog, s->envp);
+                double t = spawn_once(prog, s->envp, &s->flt[r * spawns + i]);
                 if (t < 0) {
                     fprintf(stderr, "startup: %s failed under setting %s\n",
                             prog[0], s->label);
@@ -115,8 +124,9 @@ int main(int argc, char **argv)
             ratio[k * rounds + r] = round_med[k] / round_med[b];
     }
     for (int k = 0; k < ns; k++)
-        printf("startup: %s median_us=%.1f ratio=%.4f\n", set[k].label,
+        printf("startup: %s median_us=%.1f ratio=%.4f minflt=%.0f\n", set[k].label,
                median(set[k].ns, (size_t)(rounds * spawns)) / 1e3,
-               median(ratio + k * rounds, (size_t)rounds));
+               median(ratio + k * rounds, (size_t)rounds),
+               median(set[k].flt, (size_t)(rounds * spawns)));
     return 0;
 }
