@@ -111,6 +111,11 @@ plain_says() {
 @test "a failed spawn with SETSIGDEF keeps skc's pending SIGWINCH" {
     cp "$BUILD/fixtures/trust_sigpending" "$T/bin/skc"
     same_without_and_with_shim timeout 60 skc
+    # qemu-user runs posix_spawn's CLONE_VFORK child as a plain fork, and
+    # the exec's error never reaches the caller: nothing fails to undo.
+    if grep -qx "posix_spawn: 0" <<<"$plain"; then
+        skip "posix_spawn reports no exec error here even without the library (qemu-user?)"
+    fi
     plain_says "posix_spawn: ENOENT"
     plain_says "after: SIGWINCH pending"
 }
