@@ -22,12 +22,13 @@
 #                  (default: all of them)
 #   ARM64_SUITE    the arm64 root's release (default: trixie)
 #   ARM64_JOBS     test-arm64 runs the bats files in this many root copies
-#                  at once (default 2: one qemu process keeps one core busy)
+#                  at once (default 3: one qemu process keeps one core busy,
+#                  but many tests wait; 3 groups balance better than 2)
 
 ROOT_TARGETS ?= test
 ROOT_BATS    ?=
 ARM64_SUITE  ?= trixie
-ARM64_JOBS   ?= 2
+ARM64_JOBS   ?= 3
 ROOT_OPTS     = $(if $(strip $(ROOT_BATS)),--bats "$(strip $(ROOT_BATS))")
 HOST_DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
