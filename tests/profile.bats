@@ -253,8 +253,10 @@ cgroup_available() {
 
 @test "in-place exec (the shim): skc and clang++ show with one pid" {
     export FAKECLANG_ALLOC_MB=50 FAKECLANG_HOLD_MS=500
+    # --late-writer: skc stays skc for 300 ms (the shim waits for its IR),
+    # so even a loaded machine's sampler sees it before the exec
     "$PROFILE" --interval 20 -- env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" \
-        skc --hold-mb 100 -o out --pidfile skc.pid 2>prof.log
+        skc --hold-mb 100 --late-writer 300 -o out --pidfile skc.pid 2>prof.log
     cat prof.log
     pid=$(cat skc.pid)
     grep -Eq "^T\+.*  skc\[$pid\]  exec'd clang\+\+, max [0-9]+ MiB$" prof.log
@@ -262,7 +264,9 @@ cgroup_available() {
     # control: without the shim clang++ is another process
     "$PROFILE" --interval 20 -- skc --hold-mb 100 -o out --pidfile skc.pid 2>prof.log
     cat prof.log
-    grep -Eq "^T\+.*  clang\+\+\[[0-9]+\]  [0-9]+ MiB  \(started\)$" prof.log
+    # (a loaded machine may sample the forked child as skc before its
+    # exec: "exec in the same pid, was skc", of the child's pid)
+    grep -Eq "^T\+.*  clang\+\+\[[0-9]+\]  " prof.log
     ! grep -q "clang++\[$(cat skc.pid)\]" prof.log
 }
 
