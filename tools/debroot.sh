@@ -11,6 +11,8 @@
 #            throw-away copy of the root, run CMD there (chroot, as root),
 #            exit with CMD's status
 #        tools/debroot.sh packages SUITE ARCH   the packages a root holds
+#        tools/debroot.sh qemu ARCH    qemu-user's name for ARCH when a root
+#                                      of it runs emulated; nothing if native
 #
 #   Exit status: 3 when the root cannot be built or entered (not root, no
 #   mirror, a mount refused), else build's 0 or run's CMD's status.
@@ -293,6 +295,7 @@ case ${1:-} in
     build)    [ "$#" -eq 3 ] || usage; build "$2" "$3" ;;
     path)     [ "$#" -eq 3 ] || usage; root_dir "$2" "$3" ;;
     packages) [ "$#" -eq 3 ] || usage; packages "$2" "$3" ;;
+    qemu)     [ "$#" -eq 2 ] || usage; qemu_arch "$2" ;;
     run)      shift; run "$@" ;;
     __inside) shift; inside "$@" ;;
     *)        usage ;;

@@ -12,11 +12,12 @@
 #           Debian's /usr/bin/python3.X (the version the tests belong to),
 #           3.X being the release's default python3 (3.11 on Debian 12,
 #           3.13 on Debian 13; PEER_PY_VERSION=3.X chooses another).
-#   glib    GLib's installed tests (2.74 on Debian 12; those of the list
-#           below that a newer GLib no longer installs are named and left out) (libglib2.0-tests) that start child
-#           processes: g_spawn*/GSubprocess (posix_spawn with file actions,
-#           fork+exec), GTestDBus (posix_spawnp of dbus-daemon),
-#           g_test_trap_subprocess, codegen/mkenums scripts.
+#   glib    GLib's installed tests (libglib2.0-tests; 2.74 on Debian 12)
+#           that start child processes: g_spawn*/GSubprocess (posix_spawn
+#           with file actions, fork+exec), GTestDBus (posix_spawnp of
+#           dbus-daemon), g_test_trap_subprocess, codegen/mkenums scripts.
+#           Tests of the list below that a newer GLib no longer installs
+#           are named and left out.
 #
 # Each suite runs in three modes, the preload exported into the suite's
 # environment so that every child process inherits it:

@@ -123,11 +123,9 @@ fi
 
 # Under qemu-user a process start takes ~0.1 s: the stress tests' 10^4
 # starts each would take 20 min and hit their own time limit.  There, 10^3.
+# (debroot.sh decides what runs emulated.)
 stress_iters=""
-case $arch in
-    "$(dpkg --print-architecture 2>/dev/null)" | i386) ;;
-    *) stress_iters=10 ;;
-esac
+[ -n "$(tools/debroot.sh qemu "$arch" 2>/dev/null)" ] && stress_iters=10
 
 # In the root: what it is, the bats files left out, then make.
 # shellcheck disable=SC2016 # expanded by the root's sh
