@@ -80,7 +80,7 @@ same_without_and_with_shim() {
     observe plain "$@"
     plain=$observed
     if [ "$status" -eq 77 ]; then
-        skip "$(grep -m 1 '^skip:' <<<"$output")"
+        skip "$(sed -n '/^skip: /{s///p;q}' <<<"$output")"
     fi
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
         echo "timed out without the shim"; printf '%s\n' "$plain"
