@@ -21,7 +21,7 @@ SHIM_HDR := $(wildcard shim/*.h)
 LIB      := $(BUILD)/libskcexec.so
 
 # The pure parts, linked into the unit tests (and the fuzzer).
-PURE_SRC := shim/policy.c shim/settings.c shim/shell_cmd.c
+PURE_SRC := shim/policy.c shim/settings.c shim/shell_cmd.c shim/clang_args.c
 
 FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
@@ -33,6 +33,7 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
+            $(BUILD)/unit/unit_clang_args \
             $(BUILD)/unit/unit_real
 
 .PHONY: all test unit bats demo bench-paths faults peer-test clean deps-test deps-demo

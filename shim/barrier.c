@@ -1,99 +1,145 @@
 /* SPDX-License-Identifier: MIT */
-/* barrier.c - see barrier.h.
- *
- * No malloc, no stdio, no locks: only syscalls and stack buffers, so it is
- * also safe where only async-signal-safe calls are allowed.
- */
+/* barrier.c - see barrier.h. */
 #include "barrier.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clang_args.h"
 #include "clock.h"
 #include "fdtable.h"
 #include "log.h"
-#include "process.h"
+#include "procfs.h"
 
-#define WRITERS_MAX 64
-
-/* Regular files open for writing, found by one walk of the fd table. */
-struct writers {
-    dev_t dev[WRITERS_MAX];
-    ino_t ino[WRITERS_MAX];
+/* The files clang reads, by identity. */
+#define INPUTS_MAX 256
+struct inputs {
+    dev_t dev[INPUTS_MAX];
+    ino_t ino[INPUTS_MAX];
     int n;
-    int skip;                   /* writers already examined in earlier batches */
-    int more;                   /* the batch is full: walk again for the rest */
+    int busy;                   /* one of them is being written */
 };
 
-/* fn for fdtable_each.  An fd that cannot be inspected (but is still open)
- * might be the IR's writer: stop with 2, "cannot tell". */
-static int collect_writer(int fd, void *ctx)
+static int is_input(const struct inputs *in, dev_t dev, ino_t ino)
 {
-    struct writers *w = ctx;
+    for (int i = 0; i < in->n; i++)
+        if (in->dev[i] == dev && in->ino[i] == ino)
+            return 1;
+    return 0;
+}
+
+/* fn for fdtable_each: 2 when fd cannot be inspected. */
+static int writer_fd(int fd, void *ctx)
+{
+    struct inputs *in = ctx;
     struct stat st;
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
         return fl < 0 && errno != EBADF ? 2 : 0;
     if (fstat(fd, &st) != 0)
         return errno == EBADF ? 0 : 2;
-    if (!S_ISREG(st.st_mode))
-        return 0;
-    if (w->skip > 0) {
-        w->skip--;
-        return 0;
+    if (S_ISREG(st.st_mode) && is_input(in, st.st_dev, st.st_ino)) {
+        in->busy = 1;
+        return 1;
     }
-    if (w->n == WRITERS_MAX) {
-        w->more = 1;
-        return 1;               /* stop the walk; the caller asks again */
-    }
-    w->dev[w->n] = st.st_dev;
-    w->ino[w->n] = st.st_ino;
-    w->n++;
     return 0;
 }
 
-/* 1 if a file named in argv is being written, 0 if not, -1 if unknown. */
-static int any_writer(int dirfd, char *const *argv)
+static unsigned long hex(const char **p)
 {
-    int seen = 0;
-    for (;;) {
-        struct writers w = { .skip = seen };
-        int r = fdtable_each(collect_writer, &w);
-        if (r < 0 || r == 2)
-            return -1;
-        for (size_t i = 1; argv[i] != NULL && w.n > 0; i++) {
-            struct stat st;
-            if (argv[i][0] == '-' || fstatat(dirfd, argv[i], &st, 0) != 0 ||
-                !S_ISREG(st.st_mode))
-                continue;
-            for (int k = 0; k < w.n; k++)
-                if (w.dev[k] == st.st_dev && w.ino[k] == st.st_ino)
-                    return 1;
-        }
-        if (!w.more)
-            return 0;
-        seen += w.n;
+    unsigned long v = 0;
+    for (;; (*p)++) {
+        char c = **p;
+        if (c >= '0' && c <= '9')
+            v = v * 16 + (unsigned long)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v = v * 16 + (unsigned long)(c - 'a' + 10);
+        else
+            return v;
     }
 }
 
-int barrier_wait(int dirfd, char *const *argv, long wait_ms)
+/* A maps line "start-end perms offset maj:min inode path": a shared
+ * writable mapping of an input is a write in progress. */
+static int writer_mapping(const char *line, void *ctx)
 {
-    /* Poll: a writer closing its file raises no event we could wait on
-     * portably.  Back off from 0.5 ms to 20 ms so the common case (skc
-     * closed the IR long ago) costs one walk, and a long wait costs little. */
+    struct inputs *in = ctx;
+    const char *p = strchr(line, ' ');
+    if (p == NULL || p[1] == '\0' || p[2] != 'w' || p[4] != 's')
+        return 0;
+    p = strchr(p + 1, ' ');                 /* the offset */
+    p = p != NULL ? strchr(p + 1, ' ') : NULL;  /* maj:min */
+    if (p == NULL)
+        return 0;
+    p++;
+    unsigned long maj = hex(&p);
+    if (*p++ != ':')
+        return 0;
+    unsigned long min = hex(&p);
+    if (*p++ != ' ')
+        return 0;
+    unsigned long ino = strtoul(p, NULL, 10);
+    if (is_input(in, makedev(maj, min), (ino_t)ino)) {
+        in->busy = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* BARRIER_READY, BARRIER_WRITER, or BARRIER_UNKNOWN. */
+static enum barrier_result writers(struct inputs *in)
+{
+    in->busy = 0;
+    if (in->n == 0)
+        return BARRIER_READY;
+    int r = fdtable_each(writer_fd, in);
+    if (r < 0 || r == 2)
+        return BARRIER_UNKNOWN;
+    if (!in->busy && procfs_lines("/proc/self/maps", writer_mapping, in) < 0)
+        return BARRIER_UNKNOWN;
+    return in->busy ? BARRIER_WRITER : BARRIER_READY;
+}
+
+static void find_inputs(struct inputs *in, int dirfd, char *const *argv)
+{
+    in->n = 0;
+    for (size_t i = clang_args_next_input(argv, 0); i != 0 && in->n < INPUTS_MAX;
+         i = clang_args_next_input(argv, i)) {
+        struct stat st;
+        if (fstatat(dirfd, argv[i], &st, 0) == 0 && S_ISREG(st.st_mode)) {
+            in->dev[in->n] = st.st_dev;
+            in->ino[in->n] = st.st_ino;
+            in->n++;
+        }
+    }
+}
+
+enum barrier_result barrier_wait(int dirfd, char *const *clang_argv,
+                                 long wait_ms)
+{
+    /* Poll: a thread ending or a writer closing its file raises no event
+     * we could wait on portably.  Back off from 0.5 ms to 20 ms so the
+     * common case (one thread, the IR closed long ago) costs one look. */
+    static struct inputs in;    /* 4 KB: off the stack; only the caller's */
+                                /* spawning thread gets here */
     long deadline = clock_ms() + wait_ms;
     long nap_us = 500;
     for (;;) {
-        int r = any_writer(dirfd, argv);
-        if (r <= 0)
-            return r;                   /* 0: no writer; -1: cannot tell */
-        if (process_threads() == 1)
-            return 2;                   /* the writer is us: waiting is vain */
+        int threads = procfs_threads();
+        if (threads < 0)
+            return BARRIER_UNKNOWN;
+        if (threads == 1) {
+            find_inputs(&in, dirfd, clang_argv);
+            return writers(&in);
+        }
         if (clock_ms() >= deadline)
-            return 1;                   /* timed out */
+            return BARRIER_THREADS;
         struct timespec nap = { 0, nap_us * 1000 };
         while (nanosleep(&nap, &nap) != 0 && errno == EINTR)
             ;
@@ -101,13 +147,12 @@ int barrier_wait(int dirfd, char *const *argv, long wait_ms)
     }
 }
 
-void barrier_warn(int result, long wait_ms, const char *then)
+void barrier_warn(enum barrier_result r, long wait_ms, const char *then)
 {
-    if (result == 2)
-        log_line("pid %d: a file clang reads is open for writing in this "
-                 "single-threaded process; %s", (int)getpid(), then);
-    else
-        log_line("pid %d: a file clang reads was still open for writing "
-                 "after SKCEXEC_WAIT_MS=%ld ms; %s", (int)getpid(), wait_ms,
-                 then);
+    if (r == BARRIER_WRITER)
+        log_line("a file clang reads is still open for writing or mapped "
+                 "writable; %s", then);
+    else if (r == BARRIER_THREADS)
+        log_line("other threads still ran after SKCEXEC_WAIT_MS=%ld ms; %s",
+                 wait_ms, then);
 }

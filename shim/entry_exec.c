@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* entry_exec.c - the exported fork, exec-family and system() entry points.
  * Thin: in a process the shim does not act in, one flag test, then the next
- * definition (vfork is in vfork_<arch>.S: it cannot have a C frame).
+ * definition.  vfork is not wrapped: a vfork child shares its parent's
+ * memory and the parent is suspended until the child execs or exits, so
+ * the parent could not exec clang while the child waits for it; vfork
+ * stays libc's in every process (its child's exec is inert, having
+ * another pid than the caller).
  *
  * glibc's exec functions do not all go through the exported execve, so each
  * is wrapped, and each calls its own real counterpart to keep its exact
@@ -66,62 +70,35 @@ PUBLIC pid_t fork(void)
     return handover_fork(real);
 }
 
-/* Reached from the vfork trampoline in callers (or if libc's vfork could
- * not be found): fork is always a valid vfork, and it may return. */
-pid_t skcexec_vfork_fallback(void)
-{
-    fork_fn real = REAL(fork_fn, fork);
-    if (real == NULL)
-        return no_real();
-    if (process_active())
-        return handover_fork(real);
-    leave_handover();
-    return real();
-}
-
-/* Called by the vfork trampoline, in the parent before anything is forked,
- * until the process is decided inert and libc's vfork is known: decides,
- * resolves, and returns where the trampoline must jump. */
-void *skcexec_vfork_prepare(void)
-{
-    int saved = errno;
-    void *real = REAL(void *, vfork);
-    int active = process_active();
-    if (!active)
-        leave_handover();
-    errno = saved;
-    return real != NULL && !active ? real : (void *)skcexec_vfork_fallback;
-}
-
 PUBLIC int execve(const char *path, char *const argv[], char *const envp[])
 {
     execve_fn real = REAL(execve_fn, execve);
-    if (handover_in_child || process_active())
-        exec_in_caller(path, 0, argv, envp);
+    if (__builtin_expect(handover_in_child, 0))
+        exec_in_child(path, 0, argv, envp);
     return real ? real(path, argv, envp) : no_real();
 }
 
 PUBLIC int execv(const char *path, char *const argv[])
 {
     execv_fn real = REAL(execv_fn, execv);
-    if (handover_in_child || process_active())
-        exec_in_caller(path, 0, argv, environ);
+    if (__builtin_expect(handover_in_child, 0))
+        exec_in_child(path, 0, argv, environ);
     return real ? real(path, argv) : no_real();
 }
 
 PUBLIC int execvp(const char *file, char *const argv[])
 {
     execv_fn real = REAL(execv_fn, execvp);
-    if (handover_in_child || process_active())
-        exec_in_caller(file, 1, argv, environ);
+    if (__builtin_expect(handover_in_child, 0))
+        exec_in_child(file, 1, argv, environ);
     return real ? real(file, argv) : no_real();
 }
 
 PUBLIC int execvpe(const char *file, char *const argv[], char *const envp[])
 {
     execvpe_fn real = REAL(execvpe_fn, execvpe);
-    if (handover_in_child || process_active())
-        exec_in_caller(file, 1, argv, envp);
+    if (__builtin_expect(handover_in_child, 0))
+        exec_in_child(file, 1, argv, envp);
     return real ? real(file, argv, envp) : no_real();
 }
 
@@ -165,46 +142,6 @@ PUBLIC int execle(const char *path, const char *arg, ...)
     return execve(path, argv, envp);
 }
 
-/* The path behind a descriptor, for the decision (fexecve, execveat). */
-static const char *fd_path(int fd, const char *rel, char *buf, size_t size)
-{
-    char link[32];
-    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(link, buf, size - 1);
-    if (n <= 0 || buf[0] != '/')
-        return NULL;
-    buf[n] = '\0';
-    if (rel != NULL && rel[0] != '\0') {
-        size_t r = strlen(rel);
-        if ((size_t)n + 1 + r >= size)
-            return NULL;
-        buf[n] = '/';
-        memcpy(buf + n + 1, rel, r + 1);
-    }
-    return buf;
-}
-
-/* In a caller, an exec by descriptor: the barrier, by the path behind it.
- * Out of line, so that the wrappers' own frames stay small where they are
- * inert (a clone child may have a small stack). */
-static __attribute__((noinline)) void exec_at_in_caller(
-    int dirfd, const char *path, char *const argv[], char *const envp[],
-    int flags)
-{
-    char buf[PATH_MAX];
-    int saved = errno;
-    const char *p = NULL;
-    if (path == NULL || (flags & AT_EMPTY_PATH && path[0] == '\0'))
-        p = fd_path(dirfd, NULL, buf, sizeof buf);
-    else if (path[0] == '/' || dirfd == AT_FDCWD)
-        p = path;
-    else
-        p = fd_path(dirfd, path, buf, sizeof buf);
-    errno = saved;
-    if (p != NULL && !(flags & AT_SYMLINK_NOFOLLOW))
-        exec_in_caller(p, 0, argv, envp);
-}
-
 /* An exec by descriptor is never handed over from a caller's child: the
  * parent would have to exec the file by path, and the path may name
  * another file by then.  The child execs it itself. */
@@ -212,8 +149,6 @@ PUBLIC int fexecve(int fd, char *const argv[], char *const envp[])
 {
     fexecve_fn real = REAL(fexecve_fn, fexecve);
     leave_handover();
-    if (process_active())
-        exec_at_in_caller(fd, NULL, argv, envp, AT_EMPTY_PATH);
     return real ? real(fd, argv, envp) : no_real();
 }
 
@@ -222,16 +157,14 @@ PUBLIC int execveat(int dirfd, const char *path, char *const argv[],
                     char *const envp[], int flags)
 {
     execveat_fn real = REAL(execveat_fn, execveat);
-    if (handover_in_child) {
+    if (__builtin_expect(handover_in_child, 0)) {
         /* By path only (see fexecve). */
         if (may_be_null(path) != NULL && !(flags & AT_EMPTY_PATH) &&
             !(flags & AT_SYMLINK_NOFOLLOW) &&
             (path[0] == '/' || dirfd == AT_FDCWD))
-            exec_in_caller(path, 0, argv, envp);
+            exec_in_child(path, 0, argv, envp);
         else
             handover_release();
-    } else if (process_active() && may_be_null(path) != NULL) {
-        exec_at_in_caller(dirfd, path, argv, envp, flags);
     }
     return real ? real(dirfd, path, argv, envp, flags) : no_real();
 }

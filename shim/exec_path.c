@@ -8,17 +8,14 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include "barrier.h"
 #include "handover.h"
-#include "policy.h"
-#include "process.h"
 #include "resolve.h"
 
 extern char **environ;
 
 /* In the child of a caller's fork: offer the exec to the parent.  Out of
  * line: a grandchild made by _Fork or clone (not handover_child()) passes
- * through exec_in_caller without this frame. */
+ * through exec_in_child without this frame. */
 static __attribute__((noinline)) void offer(const char *prog, int use_path,
                                             char *const argv[],
                                             char *const envp[])
@@ -31,31 +28,12 @@ static __attribute__((noinline)) void offer(const char *prog, int use_path,
         handover_offer(path, argv, envp);
 }
 
-/* The caller itself execs: it replaces itself anyway, only the barrier
- * applies.  Out of line, like offer(). */
-static __attribute__((noinline)) void barrier_only(const char *prog,
-                                                   char *const argv[])
-{
-    const struct settings *s = process_settings();
-    struct spawn_view v = { prog, argv, 0, 0, 0, 1 };
-    struct decision d;
-    policy_decide(&v, &s->targets, &d);
-    int b = d.act && !d.via_env ? barrier_wait(AT_FDCWD, argv + d.cmd,
-                                               s->wait_ms) : 0;
-    if (b > 0)
-        barrier_warn(b, s->wait_ms, "exec'ing clang anyway");
-}
-
-void exec_in_caller(const char *prog, int use_path, char *const argv[],
-                    char *const envp[])
+void exec_in_child(const char *prog, int use_path, char *const argv[],
+                   char *const envp[])
 {
     int saved = errno;
-    if (handover_in_child) {
-        if (handover_child())
-            offer(prog, use_path, argv, envp);
-        handover_release();
-    } else {
-        barrier_only(prog, argv);
-    }
+    if (handover_child())
+        offer(prog, use_path, argv, envp);
+    handover_release();
     errno = saved;
 }

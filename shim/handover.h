@@ -9,7 +9,7 @@
  *   - a child exec'ing anything else, exiting, or forking again closes its
  *     end: the parent's fork returns at once, as without the shim;
  *   - a child about to exec clang checks that it is still what its parent
- *     is (ids, groups, capabilities, confinement, limits: identity.h), then
+ *     is (every row of exec-kept state: snapshot.h), then
  *     sends path, argv, envp, its cwd and every fd it would pass on
  *     (SCM_RIGHTS), its signal mask, ignored signals and umask, and waits;
  *     the parent replays that state on itself (the pipe rule maps capture
@@ -34,7 +34,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define HANDOVER_MAGIC 0x58434b53u      /* "SKCX" */
+#define HANDOVER_MAGIC 0x58434b53u      /* "SKCX": an offer */
+#define HANDOVER_DECLINE 0x4e434b53u    /* "SKCN": the child execs itself; */
+                                        /* argc says why (below) */
+/* Why a child declines: a snapshot row (snapshot.h), or one of these. */
+#define HANDOVER_SAME 0xffffffffu
+#define HANDOVER_UNREADABLE 1000u       /* its state cannot be read */
+#define HANDOVER_CONFINED 1001u         /* confined apart from its parent */
 #define HANDOVER_FDS_MAX 250            /* SCM_RIGHTS takes 253 at most */
 #define HANDOVER_BYTES_MAX (64u << 20)  /* argv + envp: far above ARG_MAX */
 
@@ -59,7 +65,7 @@ extern int handover_in_child;   /* set in children of a caller's fork */
 
 typedef pid_t (*fork_fn)(void);
 
-/* The caller's fork (and vfork): see above. */
+/* The caller's fork: see above. */
 pid_t handover_fork(fork_fn real_fork);
 
 /* Is this process the child of a caller's fork, still holding its end?

@@ -19,9 +19,11 @@
 
 #include "clock.h"
 #include "fdtable.h"
-#include "identity.h"
+#include "equivalence.h"
 #include "policy.h"
 #include "process.h"
+#include "procfs.h"
+#include "snapshot.h"
 
 int handover_in_child;
 static int g_fd = -1;           /* child: our end of the socket pair */
@@ -30,40 +32,20 @@ static pid_t g_child_pid;       /* child: our own pid, set at fork */
 static pid_t g_parent_pid;
 static int *g_word;             /* the arbitration word (handover.h) */
 static long g_verdict_ms;       /* how long to wait for the parent's verdict */
-static struct identity g_parent_id;
-
-/* Could this fork have been called from a signal handler?  Not if no
- * handler is installed.  The parent's side of the handover allocates once
- * a child offers clang, so where one is, the fork stays a plain fork.  Not
- * counted: real-time signals, which carry runtimes' own machinery
- * (valgrind keeps a handler on SIGRTMAX in every program), and the
- * synchronous fault signals, whose handlers run on the thread's own fault
- * (sanitizers and crash reporters; none forks to run clang). */
-static int handlers_installed(void)
-{
-    for (int s = 1; s < SIGRTMIN; s++) {
-        struct sigaction a;
-        if (s == SIGSEGV || s == SIGBUS || s == SIGFPE || s == SIGILL ||
-            s == SIGTRAP || s == SIGSYS)
-            continue;
-        if (sigaction(s, NULL, &a) != 0)
-            continue;           /* SIGKILL, SIGSTOP, a libc-reserved one */
-        if ((a.sa_flags & SA_SIGINFO) ||
-            (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN))
-            return 1;
-    }
-    return 0;
-}
+static struct snapshot g_parent_snap;
 
 pid_t handover_fork(fork_fn real_fork)
 {
     int saved = errno;
-    /* The parent's identity, taken here: the child compares its own with
-     * it before it offers (identity.h). */
-    struct identity id;
-    if (handlers_installed() || identity_take(&id) != 0) {
+    /* Offer a handover only where an exec in place could be equivalent:
+     * one thread, no children, every row of the caller's own state
+     * (equivalence.h), nothing a child could change unseen; and take the
+     * parent's snapshot the child will compare its own with. */
+    struct snapshot snap;
+    if (procfs_threads() != 1 || equivalence_refusal(NULL) != NULL ||
+        snapshot_unseen_refusal() != NULL || snapshot_take(&snap) != 0) {
         errno = saved;
-        return real_fork();     /* fail open: a plain fork */
+        return real_fork();     /* a plain fork */
     }
     int *word = mmap(NULL, sizeof *word, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -92,7 +74,7 @@ pid_t handover_fork(fork_fn real_fork)
         g_parent_pid = parent;
         g_word = word;
         g_verdict_ms = set->wait_ms + HANDOVER_MARGIN_MS;
-        memcpy(&g_parent_id, &id, sizeof id);
+        memcpy(&g_parent_snap, &snap, sizeof snap);
         handover_in_child = 1;
         errno = saved;
         return 0;
@@ -356,6 +338,35 @@ static void await_verdict(void)
     }
 }
 
+/* Tell the parent why the child execs clang itself (for its
+ * SKCEXEC_VERBOSE=2 line), then let it go. */
+static void decline(uint32_t reason)
+{
+    struct handover_msg m;
+    memset(&m, 0, sizeof m);
+    m.magic = HANDOVER_DECLINE;
+    m.argc = reason;
+    g_send_deadline = clock_ms() + HANDOVER_MARGIN_MS;
+    send_all(&m, sizeof m);
+    handover_settle(g_word, HANDOVER_CHILD_EXECS);
+    handover_release();
+}
+
+/* Is the child still what its parent was at the fork?  HANDOVER_SAME, or
+ * the reason it is not. */
+static uint32_t same_as_parent(void)
+{
+    struct snapshot mine;
+    if (snapshot_take(&mine) != 0)
+        return HANDOVER_UNREADABLE;
+    int row = snapshot_diff(&mine, &g_parent_snap);
+    if (row >= 0)
+        return (uint32_t)row;
+    if (snapshot_confined_apart(g_parent_pid))
+        return HANDOVER_CONFINED;
+    return HANDOVER_SAME;
+}
+
 void handover_offer(const char *path, char *const argv[], char *const envp[])
 {
     int saved = errno;
@@ -365,19 +376,23 @@ void handover_offer(const char *path, char *const argv[], char *const envp[])
         return;
     }
     const struct settings *s = process_settings();
-    struct spawn_view v = { path, argv, 0, 0, 0, 1 };
+    struct spawn_view v = spawn_view_of(path, argv);
     struct decision d;
     policy_decide(&v, &s->targets, &d);
-    struct fdset fds = { .n = 0 };
-    struct identity mine;
-    /* Not clang, or the child is no longer what its parent is (it dropped
-     * privileges, changed its confinement or limits), or an fd cannot be
-     * inspected: it execs by itself. */
-    if (!d.act || identity_take(&mine) != 0 ||
-        !identity_same(&mine, &g_parent_id) ||
-        fdtable_each(collect_inherited, &fds) != 0) {
+    if (!d.act) {               /* not clang: no offer, the parent goes on */
         handover_settle(g_word, HANDOVER_CHILD_EXECS);
         handover_release();
+        errno = saved;
+        return;
+    }
+    /* The child is no longer what its parent is, or a descriptor cannot
+     * be inspected: it execs clang itself. */
+    struct fdset fds = { .n = 0 };
+    uint32_t why = same_as_parent();
+    if (why == HANDOVER_SAME && fdtable_each(collect_inherited, &fds) != 0)
+        why = HANDOVER_UNREADABLE;
+    if (why != HANDOVER_SAME) {
+        decline(why);
         errno = saved;
         return;
     }

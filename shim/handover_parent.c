@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* handover_parent.c - the parent's side of the fork handover (handover.h):
- * receive the child's exec, rebuild it as a plan, and exec in place.
+ * receive the child's exec, make it a plan (plan_from_offer), become clang.
  * Runs in the parent after fork returned there: malloc and stdio are fine.
  */
 #include "handover.h"
@@ -16,15 +16,12 @@
 #include <unistd.h>
 
 #include "actions.h"
-#include "barrier.h"
-#include "carryover.h"
+#include "become.h"
 #include "clock.h"
-#include "inplace.h"
-#include "log.h"
 #include "plan.h"
 #include "policy.h"
 #include "process.h"
-#include "stdio_flush.h"
+#include "snapshot.h"
 
 struct offer {
     struct handover_msg m;
@@ -122,6 +119,8 @@ static int receive(int sock, struct offer *o)
                  deadline) != 0)
         return -1;
     const struct handover_msg *m = &o->m;
+    if (m->magic == HANDOVER_DECLINE)
+        return -1;
     if (m->magic != HANDOVER_MAGIC || m->n_fds > HANDOVER_FDS_MAX ||
         (int)m->n_fds + 1 != o->n_received || m->path_len == 0 ||
         m->path_len > 4096 || m->argc == 0 ||
@@ -177,11 +176,56 @@ static void wake(int sock)
         ;
 }
 
-static void explain(const char *path, const char *why)
+/* Why the child declined, for SKCEXEC_VERBOSE=2. */
+static const char *declined(uint32_t reason)
 {
-    if (process_settings()->verbose >= 2)
-        log_line("pid %d: %s forks and execs %s: inert (%s)", (int)getpid(),
-                 process_name(), policy_basename(path), why);
+    if (reason == HANDOVER_CONFINED)
+        return "the child is confined apart from skc (Landlock, an LSM)";
+    if (reason == HANDOVER_UNREADABLE)
+        return "the child's state cannot be read";
+    return reason < SNAPSHOT_ROWS ? snapshot_row_name((int)reason) : "?";
+}
+
+static const struct become_how g_how_fork = {
+    "forks and execs", "the child runs clang", NULL,
+};
+
+/* The offer received and decided: exec it in place, or say why not. */
+static const char *act_on(struct offer *o, int sock, int *word)
+{
+    const struct settings *s = process_settings();
+    struct spawn_view v = spawn_view_of(o->path, o->argv);
+    struct decision d;
+    policy_decide(&v, &s->targets, &d);
+    if (!d.act)
+        return d.why;
+    if (lift(o) != 0)
+        return "cannot move the child's fds";
+    struct fa_list fa = { calloc(o->m.n_fds + 1, sizeof(struct fa_op)), 0 };
+    if (fa.ops == NULL)
+        return "out of memory";
+    int own[HANDOVER_FDS_MAX + 2];
+    size_t n_own = 0;
+    for (int i = 0; i < o->n_received; i++)
+        own[n_own++] = o->fds[i];
+    own[n_own++] = sock;
+    struct offered_exec x = {
+        .path = o->path, .argv = o->argv, .envp = o->envp,
+        .fds = o->fds + 1, .numbers = o->numbers, .n_fds = o->m.n_fds,
+        .cwd = o->fds[0], .own = own, .n_own = n_own,
+        .sigmask = o->m.sigmask, .ignored = o->m.ignored,
+        .umask = (mode_t)o->m.umask,
+    };
+    struct exec_plan plan;
+    const char *why = plan_from_offer(&plan, &d, &x, &fa);
+    if (why == NULL) {
+        struct become_how how = g_how_fork;
+        how.claim = word;
+        why = become_clang(&plan, &how);
+        plan_free(&plan);
+    }
+    free(fa.ops);
+    return why;
 }
 
 void handover_wait(int sock, int *word)
@@ -197,87 +241,17 @@ void handover_wait(int sock, int *word)
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
     struct offer o;
     memset(&o, 0, sizeof o);
-    struct fa_list fa = { NULL, 0 };
-    struct exec_plan plan;
-    int planned = 0;
     const char *why = NULL;
-    if (receive(sock, &o) != 0) {
-        why = o.n_received || o.m.magic ? "malformed offer" : NULL;
-        goto out;
-    }
-    struct spawn_view v = { o.path, o.argv, 0, 0, 0, 1 };
-    struct decision d;
-    policy_decide(&v, &s->targets, &d);
-    if (!d.act) {
-        why = d.why;
-        goto out;
-    }
-    if (lift(&o) != 0) {
-        why = "cannot move the child's fds";
-        goto out;
-    }
-    /* The child's fds, then its cwd, as file actions. */
-    fa.ops = calloc(o.m.n_fds + 1, sizeof *fa.ops);
-    if (fa.ops == NULL) {
-        why = "out of memory";
-        goto out;
-    }
-    for (uint32_t i = 0; i < o.m.n_fds; i++)
-        fa.ops[fa.n++] = (struct fa_op){ .kind = FA_DUP2, .fd = o.numbers[i],
-                                         .src = o.fds[i + 1] };
-    fa.ops[fa.n++] = (struct fa_op){ .kind = FA_FCHDIR, .fd = o.fds[0] };
-    why = plan_build(&plan, &d, o.path, 0, &fa, NULL, o.argv, o.envp);
+    if (receive(sock, &o) == 0)
+        why = act_on(&o, sock, word);
+    else if (o.m.magic == HANDOVER_DECLINE)
+        why = declined(o.m.argc);
+    else if (o.n_received || o.m.magic)
+        why = "malformed offer";
     if (why != NULL)
-        goto out;
-    planned = 1;
-    plan.keep_fds = o.numbers;
-    plan.n_keep = o.m.n_fds;
-    plan.keep_only = 1;
-    plan.has_sigstate = 1;
-    plan.sig_ignored = o.m.ignored;
-    plan.attr_flags |= POSIX_SPAWN_SETSIGMASK;
-    plan.sigmask = o.m.sigmask;
-    plan.has_umask = 1;
-    plan.umask = (mode_t)o.m.umask;
-    why = carryover_refusal_for(&plan);
-    if (why != NULL)
-        goto out;
-
-    int b = barrier_wait(plan.dirfd, plan.argv, s->wait_ms);
-    if (b != 0) {
-        if (b > 0)
-            barrier_warn(b, s->wait_ms, "the child runs clang");
-        why = b > 0 ? "barrier" : "cannot tell whether the IR is complete";
-        goto out;
-    }
-    if (stdio_flush() != 0) {
-        why = "another thread holds stdout or stderr";
-        goto out;
-    }
-    long rss = process_rss_mib();
-    if (!handover_settle(word, HANDOVER_PARENT_EXECS)) {
-        why = "the child stopped waiting";
-        goto out;
-    }
-    if (s->verbose >= 1)
-        log_line("pid %d: %s replaced by %s (%s) from its forked child, "
-                 "freeing %ld MiB RSS", (int)getpid(), process_name(),
-                 policy_basename(plan.argv[0]), plan.path, rss);
-    int err = inplace_exec(&plan);
-    /* Still here: everything was undone; the child runs clang. */
-    __atomic_store_n(word, HANDOVER_CHILD_EXECS, __ATOMIC_RELEASE);
-    if (s->verbose >= 1)
-        log_line("pid %d: exec %s failed (%s); the child runs it",
-                 (int)getpid(), plan.path, strerror(err));
-    why = NULL;
-out:
-    if (why != NULL)
-        explain(o.path ? o.path : "?", why);
+        become_explain(&g_how_fork, o.path ? o.path : "clang", why, NULL);
     handover_settle(word, HANDOVER_CHILD_EXECS);
     wake(sock);                 /* harmless if the child is already gone */
-    if (planned)
-        plan_free(&plan);
-    free(fa.ops);
     release(&o);
     pthread_setcancelstate(cancel, NULL);
 }

@@ -3,15 +3,19 @@
 #include "inplace.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fdtable.h"
+#include "procfs.h"
 #include "real.h"
+#include "released.h"
 
 struct fd_save {
     int fd;
@@ -32,8 +36,6 @@ struct journal {
     int sched_saved;
     int sched_policy;
     struct sched_param sched_param;
-    int pgid_saved;
-    pid_t pgid;
     int umask_saved;
     mode_t umask;
 };
@@ -117,8 +119,6 @@ static void undo(struct journal *j)
     int saved = errno;
     if (j->umask_saved)
         umask(j->umask);
-    if (j->pgid_saved)
-        setpgid(0, j->pgid);
     if (j->sched_saved)
         sched_setscheduler(0, j->sched_policy, &j->sched_param);
     for (int s = 1; s < NSIG; s++)
@@ -331,18 +331,129 @@ static int apply_attrs(struct journal *j, const struct exec_plan *p)
         if (r != 0)
             return -1;
     }
-    if (f & POSIX_SPAWN_SETPGROUP) {
-        j->pgid = getpgrp();
-        j->pgid_saved = 1;
-        if (setpgid(0, p->pgroup) != 0)
-            return -1;
-    }
-    /* POSIX_SPAWN_RESETIDS: policy only lets it through when it is a no-op. */
+    /* POSIX_SPAWN_SETPGROUP and POSIX_SPAWN_RESETIDS: policy only lets them
+     * through when they change nothing (the caller's own group, ids that
+     * are already equal). */
     return 0;
 }
 
-int inplace_exec(const struct exec_plan *p)
+static int ours(const struct journal *j, const struct exec_plan *p, int fd)
 {
+    if (fd == p->dirfd || fd == j->cwd || is_copy(j, fd))
+        return 1;
+    for (size_t i = 0; i < p->n_own; i++)
+        if (p->own_fds[i] == fd)
+            return 1;
+    return 0;
+}
+
+static const struct fd_save *saved_of(const struct journal *j, int fd)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (j->fds[i].fd == fd)
+            return &j->fds[i];
+    return NULL;
+}
+
+struct release_ctx {
+    const struct journal *j;
+    const struct exec_plan *p;
+    struct held *kept;
+    size_t n_kept, cap;
+    int *gone;                  /* descriptors holding what clang will not */
+    size_t n_gone, cap_gone;
+    int pass;                   /* 0: collect what clang keeps; 1: the rest */
+};
+
+static int collect_release(int fd, void *ctx)
+{
+    struct release_ctx *c = ctx;
+    if (ours(c->j, c->p, fd))
+        return 0;
+    int fl = fcntl(fd, F_GETFD);
+    if (fl < 0)
+        return errno == EBADF ? 0 : -1;
+    if (!(fl & FD_CLOEXEC)) {
+        if (c->n_kept == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 32;
+            struct held *k = realloc(c->kept, cap * sizeof *k);
+            if (k == NULL)
+                return -1;
+            c->kept = k;
+            c->cap = cap;
+        }
+        return released_identify(fd, &c->kept[c->n_kept++]) == 0 ? 0 : -1;
+    }
+    /* Close-on-exec: released, unless the replay put it there (then its
+     * original, if any, is the journal's copy, collected below). */
+    const struct fd_save *s = saved_of(c->j, fd);
+    if (s != NULL && s->copy != FLAGS_ONLY)
+        return 0;
+    return push_fd(&c->gone, &c->n_gone, &c->cap_gone, fd);
+}
+
+/* What clang will not hold that the caller did: each must be one whose
+ * early release nobody else can see (released.h).  NULL, or why not. */
+static const char *release_refusal(const struct journal *j,
+                                   const struct exec_plan *p)
+{
+    struct release_ctx c = { j, p, NULL, 0, 0, NULL, 0, 0, 0 };
+    const char *why = NULL;
+    if (fdtable_each(collect_release, &c) != 0)
+        why = "this process's descriptors cannot be inspected";
+    for (size_t i = 0; why == NULL && i < j->n; i++)
+        if (j->fds[i].copy >= 0 &&
+            push_fd(&c.gone, &c.n_gone, &c.cap_gone, j->fds[i].copy) != 0)
+            why = "out of memory";
+    for (size_t i = 0; why == NULL && i < c.n_gone; i++)
+        why = released_refusal(c.gone[i], c.kept, c.n_kept, p->claimed,
+                               p->n_claimed);
+    free(c.kept);
+    free(c.gone);
+    return why;
+}
+
+/* A handler left in place could run between the unblocking of signals and
+ * the exec, with clang's descriptors already in place: make every handled
+ * signal default first, as the exec itself would.  Journaled. */
+static int default_handlers(struct journal *j)
+{
+    for (int s = 1; s < NSIG; s++) {
+        if (s == SIGKILL || s == SIGSTOP || sigismember(&j->sig_changed, s) == 1)
+            continue;
+        struct sigaction a;
+        if (sigaction(s, NULL, &a) != 0)
+            continue;           /* one libc reserves */
+        if (!(a.sa_flags & SA_SIGINFO) &&
+            (a.sa_handler == SIG_DFL || a.sa_handler == SIG_IGN))
+            continue;
+        j->old_act[s] = a;
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        if (sigaction(s, &dfl, NULL) != 0)
+            return -1;
+        sigaddset(&j->sig_changed, s);
+    }
+    return 0;
+}
+
+/* Yama's PR_SET_PTRACER exception is not inherited by a child and is kept
+ * by execve, and the kernel does not show it: clear it, as a spawned clang
+ * would have none.  The one change that is not undone if the exec fails
+ * (it cannot be read back); where Yama restricts nothing (no Yama, or
+ * ptrace_scope 0) there is nothing to clear. */
+static void clear_ptracer(void)
+{
+    char scope[8];
+    if (procfs_read("/proc/sys/kernel/yama/ptrace_scope", scope,
+                    sizeof scope) > 0 && scope[0] != '0')
+        prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+}
+
+int inplace_exec(const struct exec_plan *p, const char **refused)
+{
+    *refused = NULL;
     execve_fn real_execve = REAL(execve_fn, execve);
     if (real_execve == NULL)
         return ENOSYS;
@@ -364,6 +475,7 @@ int inplace_exec(const struct exec_plan *p)
      * A signal pending now would reach clang (or, made default, be
      * discarded and lost if the exec fails): then stay a spawn. */
     int err = 0;
+    const char *why = NULL;
     if (sigpending(&pending) != 0 || !sigisemptyset(&pending))
         err = EAGAIN;
     else if (apply_attrs(&j, p) != 0)
@@ -374,11 +486,16 @@ int inplace_exec(const struct exec_plan *p)
     if (err == 0 && p->env_chdir != NULL &&
         (save_cwd(&j) != 0 || chdir(p->env_chdir) != 0))
         err = errno;
-    if (err == 0 && p->keep_only && keep_only(&j, p) != 0)
+    if (err == 0 && p->keep_fds != NULL && keep_only(&j, p) != 0)
+        err = errno;
+    if (err == 0 && (why = release_refusal(&j, p)) != NULL)
+        err = EBUSY;
+    if (err == 0 && default_handlers(&j) != 0)
         err = errno;
     if (err == 0) {
         const sigset_t *mask = (p->attr_flags & POSIX_SPAWN_SETSIGMASK)
                                    ? &p->sigmask : &orig;
+        clear_ptracer();
         pthread_sigmask(SIG_SETMASK, mask, NULL);
         real_execve(p->path, p->argv, p->envp);
         err = errno;
@@ -386,5 +503,6 @@ int inplace_exec(const struct exec_plan *p)
     }
     undo(&j);
     pthread_sigmask(SIG_SETMASK, &orig, NULL);
+    *refused = why;
     return err;
 }

@@ -2,8 +2,8 @@
 /* inplace.h - become clang: replay the spawn's effects on this process and
  * execve, or undo them all.
  *
- * Every change (fds, cwd, signal dispositions, scheduler, process group,
- * signal mask) is journaled before it is made.  If any step or the execve
+ * Every change (fds, cwd, signal dispositions, scheduler, umask, signal
+ * mask) is journaled before it is made.  If any step or the execve
  * itself fails, the journal is unwound in reverse and the process is as it
  * was, so the caller can run the real posix_spawn and get libc's own result.
  */
@@ -12,7 +12,10 @@
 
 #include "plan.h"
 
-/* Does not return on success.  Returns the errno of the failed step. */
-int inplace_exec(const struct exec_plan *p);
+/* Does not return on success.  Returns the errno of the failed step; when
+ * the exec would let go early of something another process can see
+ * (released.h), everything is undone, EBUSY is returned and *refused says
+ * why (static text; else NULL). */
+int inplace_exec(const struct exec_plan *p, const char **refused);
 
 #endif

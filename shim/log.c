@@ -25,7 +25,8 @@ void log_line(const char *fmt, ...)
 {
     int saved = errno;
     char buf[1024];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "skcexec: ");
+    size_t n = (size_t)snprintf(buf, sizeof buf, "skcexec: pid %d: ",
+                                (int)getpid());
     va_list ap;
     va_start(ap, fmt);
     int k = vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);

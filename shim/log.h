@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* log.h - one-line messages on stderr, prefixed "skcexec: ".
+/* log.h - one-line messages on stderr, prefixed "skcexec: pid N: ".
  *
  * Written with a single write(2) from a stack buffer: no stdio (the caller's
  * buffered output must stay exactly as it was), no allocation, errno kept.

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "fdtable.h"
@@ -124,53 +123,6 @@ static const char *irreversible(const struct exec_plan *p)
     return NULL;
 }
 
-/* Closing any descriptor of a file drops every POSIX record lock this
- * process holds on it, and the journal closes descriptors: with such locks,
- * stay a spawn.  (OFD and flock locks belong to the open file, not to us.) */
-static int holds_posix_locks(void)
-{
-    int fd = open("/proc/locks", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;               /* no file locking, or no /proc: none */
-    char buf[4096], pid[24];
-    snprintf(pid, sizeof pid, " %d ", (int)getpid());
-    size_t have = 0;
-    int found = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
-        if (n <= 0)
-            break;
-        have += (size_t)n;
-        buf[have] = '\0';
-        char *line = buf, *nl;
-        while ((nl = strchr(line, '\n')) != NULL) {
-            *nl = '\0';
-            if (strstr(line, "POSIX") != NULL && strstr(line, pid) != NULL)
-                found = 1;
-            line = nl + 1;
-        }
-        have = strlen(line);
-        memmove(buf, line, have);
-        if (have == sizeof buf - 1)
-            have = 0;           /* an absurd line: drop it */
-    }
-    close(fd);
-    return found;
-}
-
-/* An interval timer survives execve; a spawned child has none. */
-static int timer_armed(void)
-{
-    static const int which[] = { ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF };
-    for (size_t i = 0; i < sizeof which / sizeof *which; i++) {
-        struct itimerval t;
-        if (getitimer(which[i], &t) == 0 &&
-            (t.it_value.tv_sec != 0 || t.it_value.tv_usec != 0))
-            return 1;
-    }
-    return 0;
-}
-
 /* The pipe rule.  skc reads clang's stdout and stderr through pipes and
  * drops them on success; in place, nobody would read them, so a dup2 onto
  * 1 or 2 of a pipe whose read end this process holds is not replayed and
@@ -229,6 +181,13 @@ static const char *pipe_rule(struct exec_plan *p)
         if (r < 0 || r == 2)
             return "cannot inspect this process's descriptors";
         p->keep_own[i] = r == 1;
+        if (r == 1) {
+            /* Both ends of this pipe may go at the exec (released.h). */
+            if (p->n_claimed == PLAN_CLAIMED_MAX)
+                return "too many capture pipes";
+            p->claimed[p->n_claimed++] =
+                (struct claimed_pipe){ q.st.st_dev, q.st.st_ino };
+        }
     }
     return NULL;
 }
@@ -241,7 +200,6 @@ static const char *read_attr(struct exec_plan *p, const posix_spawnattr_t *a)
     if (posix_spawnattr_getflags(a, &p->attr_flags) != 0 ||
         posix_spawnattr_getsigmask(a, &p->sigmask) != 0 ||
         posix_spawnattr_getsigdefault(a, &p->sigdefault) != 0 ||
-        posix_spawnattr_getpgroup(a, &p->pgroup) != 0 ||
         posix_spawnattr_getschedpolicy(a, &p->sched_policy) != 0 ||
         posix_spawnattr_getschedparam(a, &p->sched_param) != 0)
         return "spawn attributes cannot be read";
@@ -257,6 +215,7 @@ const char *plan_build(struct exec_plan *p, const struct decision *d,
     p->fa = *fa;                        /* borrowed: the caller frees it */
     p->dirfd = AT_FDCWD;
     p->argv = argv + d->cmd;
+    p->clang_argv = p->argv;
     p->envp = envp;
     p->env_chdir = d->via_env ? d->env.chdir : NULL;
 
@@ -271,16 +230,6 @@ const char *plan_build(struct exec_plan *p, const struct decision *d,
     const char *why = read_attr(p, attr);
     if (why == NULL)
         why = irreversible(p);
-    if (why == NULL && (p->attr_flags & POSIX_SPAWN_SETPGROUP)) {
-        /* Undo must be able to rejoin our group. */
-        pid_t g = getpgrp();
-        if (g != getpid() && getpgid(g) != g)
-            why = "our process group could not be rejoined";
-    }
-    if (why == NULL && timer_armed())
-        why = "an interval timer would survive the exec";
-    if (why == NULL && holds_posix_locks())
-        why = "the caller holds POSIX record locks";
     if (why == NULL)
         why = actions_dir(p);
     if (why == NULL && d->via_env) {
@@ -314,6 +263,33 @@ const char *plan_build(struct exec_plan *p, const struct decision *d,
     if (why != NULL)
         plan_free(p);
     return why;
+}
+
+const char *plan_from_offer(struct exec_plan *p, const struct decision *d,
+                            const struct offered_exec *o, struct fa_list *fa)
+{
+    /* The child's descriptors, then its directory, as file actions: the
+     * pipe rule and the journal then treat them as they treat a spawn's. */
+    fa->n = 0;
+    for (size_t i = 0; i < o->n_fds; i++)
+        fa->ops[fa->n++] = (struct fa_op){ .kind = FA_DUP2, .fd = o->numbers[i],
+                                           .src = o->fds[i] };
+    fa->ops[fa->n++] = (struct fa_op){ .kind = FA_FCHDIR, .fd = o->cwd };
+    const char *why = plan_build(p, d, o->path, 0, fa, NULL, o->argv, o->envp);
+    if (why != NULL)
+        return why;
+    p->handover = 1;
+    p->keep_fds = o->numbers;
+    p->n_keep = o->n_fds;
+    p->own_fds = o->own;
+    p->n_own = o->n_own;
+    p->has_sigstate = 1;
+    p->sig_ignored = o->ignored;
+    p->attr_flags |= POSIX_SPAWN_SETSIGMASK;
+    p->sigmask = o->sigmask;
+    p->has_umask = 1;
+    p->umask = o->umask;
+    return NULL;
 }
 
 void plan_free(struct exec_plan *p)

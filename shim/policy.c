@@ -5,6 +5,8 @@
 #include <spawn.h>
 #include <string.h>
 
+#include "clang_args.h"
+
 const char *policy_basename(const char *path)
 {
     if (path == NULL)
@@ -141,37 +143,19 @@ int policy_parse_env(char *const *argv, struct env_wrap *w)
     return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* A compile-and-link of LLVM IR is the last thing skc does; anything else
- * (clang --version, -c, -S, -E, a run on C sources) may be followed by more
- * work, so the caller must survive it. */
-static const char *check_clang_argv(char *const *argv)
-{
-    int ir = 0;
-    for (size_t i = 1; argv[i] != NULL; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-c") == 0 || strcmp(a, "-S") == 0 ||
-            strcmp(a, "-E") == 0 || strcmp(a, "-fsyntax-only") == 0)
-            return "clang stops before linking";
-        if (strcmp(a, "-o") == 0 && argv[i + 1] != NULL) {
-            i++;                        /* the output is not an input */
-            continue;
-        }
-        if (a[0] != '-' && (ends_with(a, ".ll") || ends_with(a, ".bc")))
-            ir = 1;
-    }
-    return ir ? NULL : "clang has no LLVM IR input";
-}
-
 #define ATTR_REPLAYABLE                                                       \
     (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | \
      POSIX_SPAWN_SETSCHEDPARAM | POSIX_SPAWN_SETSCHEDULER |                   \
      POSIX_SPAWN_USEVFORK | POSIX_SPAWN_RESETIDS)
+
+struct spawn_view spawn_view_of(const char *prog, char *const argv[])
+{
+    struct spawn_view v = { 0 };
+    v.prog = prog;
+    v.argv = argv;
+    v.actions_known = 1;
+    return v;
+}
 
 void policy_decide(const struct spawn_view *in, const struct name_list *targets,
                    struct decision *out)
@@ -200,9 +184,9 @@ void policy_decide(const struct spawn_view *in, const struct name_list *targets,
         out->why = "not a target";
         return;
     }
-    const char *bad = check_clang_argv(in->argv + out->cmd);
-    if (bad != NULL) {
-        out->why = bad;
+    const char *why = clang_args_check(in->argv + out->cmd, &out->bad_arg);
+    if (why != NULL) {
+        out->why = why;
         return;
     }
     if (!in->actions_known) {
@@ -222,6 +206,13 @@ void policy_decide(const struct spawn_view *in, const struct name_list *targets,
         }
         if ((in->attr_flags & POSIX_SPAWN_RESETIDS) && in->ids_differ) {
             out->why = "spawn attribute resetids would drop privileges";
+            return;
+        }
+        /* A new process group for clang would move the caller's own pid
+         * out of the group its parent and the terminal signal. */
+        if ((in->attr_flags & POSIX_SPAWN_SETPGROUP) && in->pgroup_moves) {
+            out->why = "spawn attribute setpgroup would move the caller's pid "
+                       "to another process group";
             return;
         }
     }

@@ -2,7 +2,7 @@
 /* policy.h - the decision: replace the caller by this spawn, or stay inert.
  *
  * Pure functions over plain data (strings, flags): no syscalls, no globals,
- * no allocation.  Unit-tested in tests/unit_policy.c and fuzzed.  What they
+ * no allocation.  Unit-tested in tests/unit/unit_policy.c and fuzzed.  What they
  * cannot know (does the program exist, is a descriptor a pipe) is checked
  * later by plan.c, which stays inert on any doubt.
  */
@@ -46,12 +46,18 @@ struct spawn_view {
     int has_attr;
     short attr_flags;           /* posix_spawnattr_getflags */
     int ids_differ;             /* real and effective uid or gid differ */
+    int pgroup_moves;           /* SETPGROUP names a group not the caller's */
     int actions_known;          /* no file actions, or every one recorded */
 };
+
+/* A view of a spawn with no attributes and no file actions (an exec, a
+ * system() command, a handed-over fork). */
+struct spawn_view spawn_view_of(const char *prog, char *const argv[]);
 
 struct decision {
     int act;
     const char *why;            /* static text, for SKCEXEC_VERBOSE=2 */
+    const char *bad_arg;        /* clang's argument that made it inert, or NULL */
     int via_env;                /* prog is env, wrapping the target */
     struct env_wrap env;
     size_t cmd;                 /* argv index of clang's own argv[0] */

@@ -3,7 +3,6 @@
 #include "process.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +22,6 @@ STARTUP_DATA pid_t process_pid;            /* the process that decided */
 static struct settings g_settings;
 static char g_name[256];
 STARTUP_DATA static char **g_argv;     /* the program's argv */
-
-static const char *base_of(const char *p)
-{
-    const char *s = strrchr(p, '/');
-    return s ? s + 1 : p;
-}
 
 static int decide(void)
 {
@@ -60,9 +53,9 @@ static int decide(void)
         char *del = strstr(exe, " (deleted)");
         if (del != NULL && del[10] == '\0')
             *del = '\0';
-        exe_base = base_of(exe);
+        exe_base = policy_basename(exe);
     }
-    const char *arg0_base = base_of(g_argv[0]);
+    const char *arg0_base = policy_basename(g_argv[0]);
     const char *who = policy_caller_name(exe_base, arg0_base, &s->callers);
     if (who == NULL)
         return 0;
@@ -164,47 +157,3 @@ int process_decide(void)
 
 const struct settings *process_settings(void) { return &g_settings; }
 const char *process_name(void) { return g_name; }
-
-/* Read a small /proc file into buf (NUL-terminated); its length, or -1.
- * open/read only: also called between fork and exec. */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    return n;
-}
-
-long process_rss_mib(void)
-{
-    char buf[128], *end;
-    if (read_small("/proc/self/statm", buf, sizeof buf) < 0)
-        return -1;
-    strtoul(buf, &end, 10);                 /* size, then the resident set */
-    unsigned long resident = strtoul(end, &end, 10);
-    if (*end != ' ' && *end != '\n')
-        return -1;
-    return (long)(resident * (unsigned long)sysconf(_SC_PAGESIZE) >> 20);
-}
-
-int process_threads(void)
-{
-    char buf[1024];
-    if (read_small("/proc/self/stat", buf, sizeof buf) < 0)
-        return -1;
-    /* Field 20; the name (field 2) may hold spaces, so count after ')'. */
-    char *p = strrchr(buf, ')');
-    for (int field = 2; p != NULL && field < 20; field++)
-        p = strchr(p + 1, ' ');
-    if (p == NULL)
-        return -1;
-    int t = 0;
-    for (p++; *p >= '0' && *p <= '9'; p++)
-        t = t * 10 + (*p - '0');
-    return t > 0 ? t : -1;
-}

@@ -33,8 +33,7 @@ enum {
     PROCESS_INERT = 2,
 };
 
-/* One of the above, or minus the id of the thread deciding; read by
- * vfork_<arch>.S, so a plain int. */
+/* One of the above, or minus the id of the thread deciding. */
 extern int process_state;
 extern pid_t process_pid;       /* valid once decided */
 
@@ -54,7 +53,5 @@ static inline int process_active(void)
 /* Valid once process_active() returned true. */
 const struct settings *process_settings(void);
 const char *process_name(void);         /* the caller's basename, for logs */
-long process_rss_mib(void);             /* resident set in MiB, or -1 */
-int process_threads(void);              /* threads in this process, or -1 */
 
 #endif

@@ -47,7 +47,6 @@ _Atomic(void *) real_slot_execvpe;
 _Atomic(void *) real_slot_fexecve;
 _Atomic(void *) real_slot_execveat;
 _Atomic(void *) real_slot_fork;
-_Atomic(void *) real_slot_vfork;
 _Atomic(void *) real_slot_system;
 _Atomic(void *) real_slot_pidfd_spawn;
 _Atomic(void *) real_slot_pidfd_spawnp;
@@ -78,7 +77,6 @@ static const struct {
     SLOT(fexecve, 0xa3c16d4bu),
     SLOT(execveat, 0xb9d3b1fau),
     SLOT(fork, 0x7c96e577u),
-    SLOT(vfork, 0x1090218du),
     SLOT(system, 0x1ceee48au),
     SLOT(pidfd_spawn, 0x86df78d4u),
     SLOT(pidfd_spawnp, 0x62ce93c4u),

@@ -54,7 +54,6 @@ extern _Atomic(void *) real_slot_execvpe;
 extern _Atomic(void *) real_slot_fexecve;
 extern _Atomic(void *) real_slot_execveat;
 extern _Atomic(void *) real_slot_fork;
-extern _Atomic(void *) real_slot_vfork;   /* read by vfork_<arch>.S */
 extern _Atomic(void *) real_slot_system;
 extern _Atomic(void *) real_slot_pidfd_spawn;
 extern _Atomic(void *) real_slot_pidfd_spawnp;

@@ -6,24 +6,23 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "barrier.h"
-#include "carryover.h"
-#include "log.h"
+#include "become.h"
+#include "plan.h"
 #include "policy.h"
 #include "process.h"
-#include "real.h"
 #include "resolve.h"
 #include "shell_cmd.h"
-#include "stdio_flush.h"
 
 extern char **environ;
 
 #define WORDS_MAX 4096
+
+static const struct become_how g_how = {
+    "runs", "running system() as usual", NULL,
+};
 
 /* The PATH sh will search: a PATH=... prefix of the command wins. */
 static const char *search_path(const struct shell_cmd *c)
@@ -35,26 +34,21 @@ static const char *search_path(const struct shell_cmd *c)
     return path;
 }
 
-/* `cmd` with "exec " before its program word: dash forks even for a single
- * command, and clang should take the caller's pid.  For a simple command,
- * "A=1 exec clang ..." runs clang with A=1 in its environment, as
- * "A=1 clang ..." would. */
-static char *with_exec(const char *cmd, size_t at)
-{
-    size_t len = strlen(cmd) + 6;
-    char *s = malloc(len);
-    if (s != NULL)
-        snprintf(s, len, "%.*sexec %s", (int)at, cmd, cmd + at);
-    return s;
-}
-
-static const char *try(const char *cmd, char *buf, char **words)
+/* `cmd` parsed into words[] (buf holds them); NULL when the caller may be
+ * replaced by `sh -c cmd`, else why not.  *prog: the program word. */
+static const char *try(const char *cmd, char *buf, char **words,
+                       const char **prog)
 {
     const struct settings *s = process_settings();
     struct shell_cmd c;
+    /* system() hands the command to sh as its argument after -c: a first
+     * byte '-' or '+' makes sh read it as options, and fail. */
+    if (cmd[0] == '-' || cmd[0] == '+')
+        return "the command starts with '-' or '+'";
     if (shell_cmd_parse(cmd, buf, words, WORDS_MAX, &c) != 0)
         return "not one simple command";
-    struct spawn_view v = { c.words[c.cmd], c.words + c.cmd, 0, 0, 0, 1 };
+    *prog = c.words[c.cmd];
+    struct spawn_view v = spawn_view_of(c.words[c.cmd], c.words + c.cmd);
     struct decision d;
     policy_decide(&v, &s->targets, &d);
     if (!d.act)
@@ -66,36 +60,21 @@ static const char *try(const char *cmd, char *buf, char **words)
     if (resolve_program(AT_FDCWD, c.words[c.cmd], 1, search_path(&c), path,
                         sizeof path) != 0)
         return "clang not found";
-    execve_fn real_execve = REAL(execve_fn, execve);
-    if (real_execve == NULL)
-        return "no execve";
-    const char *why = carryover_refusal_for(NULL);
+    /* Exactly what system() runs: sh -c cmd, with the caller's environment,
+     * signal mask and dispositions (glibc's child resets only SIGINT and
+     * SIGQUIT, which are then not ignored, so nothing changes). */
+    char *sh_argv[] = { "sh", "-c", (char *)cmd, NULL };
+    struct fa_list none = { NULL, 0 };
+    struct decision sh = { .act = 1 };
+    struct exec_plan plan;
+    const char *why = plan_build(&plan, &sh, "/bin/sh", 0, &none, NULL,
+                                 sh_argv, environ);
     if (why != NULL)
         return why;
-    int b = barrier_wait(AT_FDCWD, c.words + c.cmd, s->wait_ms);
-    if (b != 0) {
-        if (b > 0)
-            barrier_warn(b, s->wait_ms, "running system() as usual");
-        return "barrier";
-    }
-    if (s->verbose >= 1)
-        log_line("pid %d: %s replaced by sh -c '%s ...' from system(), "
-                 "freeing %ld MiB RSS", (int)getpid(), process_name(),
-                 policy_basename(path), process_rss_mib());
-    char *script = with_exec(cmd, c.cmd_offset);
-    if (script == NULL)
-        return "out of memory";
-    if (stdio_flush() != 0) {
-        free(script);
-        return "another thread holds stdout or stderr";
-    }
-    char *argv[] = { "sh", "-c", script, NULL };
-    real_execve("/bin/sh", argv, environ);
-    free(script);
-    if (s->verbose >= 1)
-        log_line("pid %d: exec /bin/sh failed (%s); running system() as usual",
-                 (int)getpid(), strerror(errno));
-    return NULL;
+    plan.clang_argv = c.words + c.cmd;
+    why = become_clang(&plan, &g_how);
+    plan_free(&plan);
+    return why;
 }
 
 void system_in_place(const char *cmd)
@@ -106,11 +85,11 @@ void system_in_place(const char *cmd)
     size_t len = strlen(cmd);
     char *buf = malloc(len + 1);
     char **words = malloc((WORDS_MAX + 1) * sizeof *words);
+    const char *prog = "sh";
     if (buf != NULL && words != NULL) {
-        const char *why = try(cmd, buf, words);
-        if (why != NULL && process_settings()->verbose >= 2)
-            log_line("pid %d: %s runs system(): inert (%s)", (int)getpid(),
-                     process_name(), why);
+        const char *why = try(cmd, buf, words, &prog);
+        if (why != NULL)
+            become_explain(&g_how, prog, why, NULL);
     }
     free(buf);
     free(words);

@@ -2,13 +2,14 @@
 /* system_path.h - system("clang++ ...") in a caller.
  *
  * When the command is one simple command (shell_cmd.h) whose program is
- * clang and exists, the caller execs `/bin/sh -c cmd` in place after the IR
- * barrier (with "exec " before the program word, so that clang, not a child
- * of sh, takes the caller's pid): sh, not our parse, interprets the words,
- * exactly as system() would have.  system()'s own signal handling (SIGINT and SIGQUIT ignored,
- * SIGCHLD blocked in the waiting parent) never happens, so clang gets the
- * caller's dispositions, as system()'s child would.  Returns if it did not
- * act; the wrapper then runs the real system().  errno kept.
+ * clang and exists, the caller becomes `/bin/sh -c cmd` in place: exactly
+ * what system() would run, so sh, not our parse, interprets the words, sh
+ * stays clang's parent and reports a clang killed by a signal as it would
+ * ("Aborted", status 128+N), and the caller's pid ends with sh's status.
+ * What system() itself would have done while sh ran (ignore SIGINT and
+ * SIGQUIT, block SIGCHLD, hand the status back to the caller) is the
+ * caller's: its pid now ends as sh ends.  Returns if it did not act; the
+ * wrapper then runs the real system().  errno kept.
  */
 #ifndef SKCEXEC_SYSTEM_PATH_H
 #define SKCEXEC_SYSTEM_PATH_H

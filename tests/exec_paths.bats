@@ -18,17 +18,29 @@ not_in_place() {
     [ "$(field "$(report "${1:-clang++}")" pid)" != "$(cat skc.pid)" ]
 }
 
+# The caller becomes clang (fork modes: the handover; execvp: its own
+# exec), or becomes sh -c, which runs clang as its child (system).
 IN_PLACE_MODES="fork-execvp fork-execve fork-execv fork-execl fork-execlp
-    fork-execle fork-execvpe vfork-execv system execvp"
+    fork-execle fork-execvpe system execvp"
 
-@test "each path: clang runs in the caller's pid" {
+@test "each path: clang runs in the caller's pid (system: as sh's child)" {
     for mode in $IN_PLACE_MODES; do
         rm -f "$T"/rep/*
         run with_shim skc --via "$mode" -o out --pidfile skc.pid
         echo "mode $mode: status $status: $output"
         [ "$status" -eq 0 ]
-        [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
+        if [ "$mode" = system ]; then
+            [ "$(field "$(report clang++)" ppid)" = "$(cat skc.pid)" ]
+        else
+            [ "$(field "$(report clang++)" pid)" = "$(cat skc.pid)" ]
+        fi
     done
+}
+
+@test "vfork + exec of clang: clang is the caller's child, as without" {
+    run with_shim skc --via vfork-execv -o out --pidfile skc.pid
+    [ "$status" -eq 0 ]
+    [ "$(field "$(report clang++)" ppid)" = "$(cat skc.pid)" ]
 }
 
 @test "control: without the shim clang is the caller's child (but execvp)" {

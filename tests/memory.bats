@@ -46,11 +46,11 @@ peak_mib() {
     [ "$shim" -ge $(( N - 20 )) ]
 }
 
-@test "fork/vfork + exec and system(): peak about max(N, M) with the shim" {
+@test "fork + exec and system(): peak about max(N, M) with the shim" {
     N=400 M=250
     cp "$BUILD/fixtures/exec_caller" "$T/bin/skc"
     export FAKECLANG_ALLOC_MB=$M FAKECLANG_HOLD_MS=300 SKCEXEC_FORK_WAIT_MS=10000
-    for mode in fork-execvp vfork-execv system; do
+    for mode in fork-execvp system; do
         plain=$(peak_mib skc --via $mode --hold-mb $N -o out)
         shim=$(peak_mib env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" skc --via $mode --hold-mb $N -o out)
         echo "$mode N=$N M=$M: peak without the shim ${plain} MiB, with ${shim} MiB"

@@ -101,7 +101,7 @@ opts() {
             --pidfile skc.pid
         [ "$status" -eq "$plain_status" ]
         [[ "$stderr" == *"skc replaced by clang-18"* ]]
-        [[ "$stderr" == *"spawning it as usual"* ]]
+        [[ "$stderr" == *"spawning clang as usual"* ]]
         [[ "$stderr" == *"$plain_output"* ]]
     done
 }

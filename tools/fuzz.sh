@@ -30,7 +30,7 @@ mkdir -p "$out" || exit 1
 "$CC" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ishim ${FUZZ_CFLAGS:-} \
     -o "$bin" tests/fuzz/fuzz_parsers.c shim/settings.c shim/policy.c \
-    shim/shell_cmd.c || {
+    shim/shell_cmd.c shim/clang_args.c || {
     echo "fuzz: build failed"
     exit 1
 }

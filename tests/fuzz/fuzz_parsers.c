@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clang_args.h"
 #include "policy.h"
 #include "settings.h"
 #include "shell_cmd.h"
@@ -38,6 +39,7 @@
 #define F_HAS_ATTR 0x01
 #define F_IDS_DIFFER 0x02
 #define F_ACTIONS_KNOWN 0x04
+#define F_PGROUP_MOVES 0x08
 /* Byte 2 doubles as a mask: bit i set makes settings value i NULL, the one
  * case a NUL-separated string cannot express (empty is not unset). */
 
@@ -158,14 +160,12 @@ static void check_decide(char **s, size_t n, const unsigned char *hdr,
     if (argc > 0)
         memcpy(argv, s + 1, argc * sizeof *s);
     argv[argc] = NULL;
-    struct spawn_view v = {
-        .prog = n > 0 ? s[0] : NULL,
-        .argv = argv,
-        .has_attr = hdr[1] & F_HAS_ATTR,
-        .attr_flags = (short)(hdr[2] | hdr[3] << 8),
-        .ids_differ = !!(hdr[1] & F_IDS_DIFFER),
-        .actions_known = !!(hdr[1] & F_ACTIONS_KNOWN),
-    };
+    struct spawn_view v = spawn_view_of(n > 0 ? s[0] : NULL, argv);
+    v.has_attr = hdr[1] & F_HAS_ATTR;
+    v.attr_flags = (short)(hdr[2] | hdr[3] << 8);
+    v.ids_differ = !!(hdr[1] & F_IDS_DIFFER);
+    v.pgroup_moves = !!(hdr[1] & F_PGROUP_MOVES);
+    v.actions_known = !!(hdr[1] & F_ACTIONS_KNOWN);
     struct decision d;
     policy_decide(&v, targets, &d);
     CHECK(d.why != NULL);
@@ -175,6 +175,7 @@ static void check_decide(char **s, size_t n, const unsigned char *hdr,
         CHECK(v.actions_known);
         CHECK(!v.has_attr || !(v.attr_flags & POSIX_SPAWN_SETSID));
         CHECK(!v.has_attr || !(v.attr_flags & POSIX_SPAWN_RESETIDS) || !v.ids_differ);
+        CHECK(!v.has_attr || !(v.attr_flags & POSIX_SPAWN_SETPGROUP) || !v.pgroup_moves);
         if (d.via_env) {
             CHECK(strcmp(policy_basename(v.prog), "env") == 0);
             CHECK(d.cmd == d.env.cmd);
@@ -183,17 +184,26 @@ static void check_decide(char **s, size_t n, const unsigned char *hdr,
         } else {
             CHECK(d.cmd == 0 && name_list_match(targets, policy_basename(v.prog)));
         }
+        /* Acting ends the caller: clang must link IR, so no argument may be
+         * one of the actions that stop before a link, and some input is IR. */
+        static const char *const stops[] = {
+            "-c", "-S", "-E", "-M", "-MM", "-###", "--version", "--compile",
+            "--assemble", "--preprocess", "--analyze", "-fsyntax-only",
+            "-dumpversion", "-emit-llvm", "-", NULL,
+        };
         int ir = 0;
-        for (size_t i = d.cmd + 1; i < argc; i++) {
-            if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-                i++;            /* the output, which may be named anything */
-                continue;
-            }
-            size_t l = strlen(argv[i]);
-            ir |= l >= 3 && (!strcmp(argv[i] + l - 3, ".ll") ||
-                             !strcmp(argv[i] + l - 3, ".bc"));
-            CHECK(strcmp(argv[i], "-c") && strcmp(argv[i], "-S") &&
-                  strcmp(argv[i], "-E"));
+        char *const *cl = argv + d.cmd;
+        for (size_t i = clang_args_next_input(cl, 0); i != 0;
+             i = clang_args_next_input(cl, i)) {
+            size_t l = strlen(cl[i]);
+            CHECK(l > 0 && cl[i][0] != '\0');
+            ir |= l >= 3 && (!strcmp(cl[i] + l - 3, ".ll") ||
+                             !strcmp(cl[i] + l - 3, ".bc"));
+        }
+        for (size_t i = 1; cl[i] != NULL; i++) {
+            for (size_t k = 0; stops[k] != NULL; k++)
+                CHECK(strcmp(cl[i], stops[k]) != 0);
+            CHECK(strncmp(cl[i], "-print-", 7) != 0 && cl[i][0] != '@');
         }
         CHECK(ir);
     }

@@ -184,7 +184,10 @@ static void test_env(void)
 static int decide(const char *prog, char **argv, short flags, int has_attr,
                   int known, const char **why)
 {
-    struct spawn_view v = { prog, argv, has_attr, flags, 0, known };
+    struct spawn_view v = spawn_view_of(prog, argv);
+    v.has_attr = has_attr;
+    v.attr_flags = flags;
+    v.actions_known = known;
     struct decision d;
     policy_decide(&v, &targets, &d);
     if (why)
@@ -228,7 +231,7 @@ static void test_decide(void)
 
     /* Behind env. */
     char *env1[] = { "env", "-C", "/pkg", "clang++", "-o", "o", "o.ll", NULL };
-    struct spawn_view v = { "env", env1, 0, 0, 0, 1 };
+    struct spawn_view v = spawn_view_of("env", env1);
     struct decision d;
     policy_decide(&v, &targets, &d);
     CHECK(d.act && d.via_env && d.cmd == 3 && strcmp(d.env.chdir, "/pkg") == 0);
@@ -243,9 +246,24 @@ static void test_decide(void)
     CHECK(!decide("clang++", link, POSIX_SPAWN_SETSID, 1, 1, NULL));
     CHECK(!decide("clang++", link, 0x4000, 1, 1, NULL));
     CHECK(decide("clang++", link, POSIX_SPAWN_RESETIDS, 1, 1, NULL));
-    struct spawn_view v2 = { "clang++", link, 1, POSIX_SPAWN_RESETIDS, 1, 1 };
+    struct spawn_view v2 = spawn_view_of("clang++", link);
+    v2.has_attr = 1;
+    v2.attr_flags = POSIX_SPAWN_RESETIDS;
+    v2.ids_differ = 1;
     policy_decide(&v2, &targets, &d);
     CHECK(!d.act);
+    /* A process group other than the caller's own moves the caller. */
+    struct spawn_view v3 = spawn_view_of("clang++", link);
+    v3.has_attr = 1;
+    v3.attr_flags = POSIX_SPAWN_SETPGROUP;
+    v3.pgroup_moves = 1;
+    policy_decide(&v3, &targets, &d);
+    CHECK(!d.act && strstr(d.why, "process group") != NULL);
+    /* The argument that made it inert is named. */
+    char *dry[] = { "clang++", "-###", "x.ll", NULL };
+    v3 = spawn_view_of("clang++", dry);
+    policy_decide(&v3, &targets, &d);
+    CHECK(!d.act && d.bad_arg != NULL && strcmp(d.bad_arg, "-###") == 0);
     CHECK(!decide("clang++", link, 0, 0, 0, &why) &&
           strstr(why, "file actions") != NULL);
     char *empty[] = { NULL };

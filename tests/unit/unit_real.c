@@ -32,7 +32,6 @@ int main(void)
     SAME(fexecve);
     SAME(execveat);
     SAME(fork);
-    SAME(vfork);
     SAME(system);
     SAME(pidfd_spawn);          /* NULL on both sides before glibc 2.39 */
     SAME(pidfd_spawnp);
