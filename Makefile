@@ -129,7 +129,7 @@ bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 FAULT_WRAP := open openat read syscall fstat fstatat faccessat fcntl dup2 \
               chdir fchdir socketpair sendmsg send recvmsg poll readlink \
               real_lookup malloc calloc realloc strdup stat mmap getrlimit \
-              sigpending
+              sigpending waitid prctl fstatfs getitimer sigaction
 $(BUILD)/faults/libskcexec.so: $(SHIM_SRC) $(SHIM_HDR) tests/faults/fault.c $(BUILD)/exports.map
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) tests/faults/fault.c $(SHIM_LDFLAGS) \

@@ -30,12 +30,12 @@ void become_explain(const struct become_how *how, const char *prog,
 static const char *get_ready(const struct exec_plan *p,
                              const struct become_how *how)
 {
-    static int warned;
     const struct settings *s = process_settings();
     enum barrier_result b = barrier_wait(p->dirfd, p->clang_argv, s->wait_ms);
     if (b == BARRIER_UNKNOWN)
         return "cannot tell whether the caller is ready (/proc)";
     if (b != BARRIER_READY) {
+        static int warned;      /* once per process */
         if (s->verbose >= 1 && !warned++)
             barrier_warn(b, s->wait_ms, how->instead);
         return b == BARRIER_THREADS ? "other threads still ran"
@@ -60,14 +60,16 @@ const char *become_clang(const struct exec_plan *p, const struct become_how *how
     long rss = procfs_rss_mib();
     if (how->claim != NULL && !handover_settle(how->claim, HANDOVER_PARENT_EXECS))
         return "the child stopped waiting";
-    if (s->verbose >= 1 && p->argv == p->clang_argv)
-        log_line("%s replaced by %s (%s), freeing %ld MiB RSS", process_name(),
-                 policy_basename(p->clang_argv[0]), p->path, rss);
-    else if (s->verbose >= 1)
-        log_line("%s replaced by %s (%s) running %s, freeing %ld MiB RSS",
-                 process_name(), policy_basename(p->argv[0]), p->path,
-                 policy_basename(p->clang_argv[0]), rss);
-    int err = inplace_exec(p, &why);
+    struct log_msg said;
+    if (p->argv == p->clang_argv)
+        log_format(&said, "%s replaced by %s (%s), freeing %ld MiB RSS",
+                   process_name(), policy_basename(p->clang_argv[0]), p->path,
+                   rss);
+    else
+        log_format(&said, "%s replaced by %s (%s) running %s, freeing %ld MiB "
+                   "RSS", process_name(), policy_basename(p->argv[0]), p->path,
+                   policy_basename(p->clang_argv[0]), rss);
+    int err = inplace_exec(p, s->verbose >= 1 ? &said : NULL, &why);
     /* Still here: everything was undone. */
     if (how->claim != NULL)
         __atomic_store_n(how->claim, HANDOVER_CHILD_EXECS, __ATOMIC_RELEASE);

@@ -33,17 +33,16 @@ size_t clang_args_next_input(char *const *argv, size_t i);
 /* For the man page and the tests: the table, one entry per line. */
 struct clang_opt {
     const char *name;
+    /* NULL: any non-empty value; else only values it accepts.  Short
+     * joined names take only values no longer clang option could be
+     * mistaken for (clang matches the longest option name). */
+    int (*value_ok)(const char *value);
     enum {
         OPT_FLAG,       /* exactly `name` */
         OPT_JOINED,     /* `name` followed by a non-empty value */
         OPT_SEPARATE,   /* exactly `name`, its value the next argument */
         OPT_EITHER,     /* `name`VALUE, or `name` VALUE */
     } form;
-    /* NULL: any non-empty value; else only values it accepts.  Short
-     * joined names take only values no longer clang option could be
-     * mistaken for (clang matches the longest option name). */
-    int (*value_ok)(const char *value);
-    int output;                 /* the value is written, not read */
 };
 extern const struct clang_opt clang_opts[];
 extern const size_t clang_opts_count;

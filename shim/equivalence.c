@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* equivalence.c - see equivalence.h.  Each row is one function; the table
- * at the end is the order in which they are asked, cheapest first. */
+/* equivalence.c - see equivalence.h.  Each row of docs/process-state.md
+ * read here is one function, named after the row. */
 #include "equivalence.h"
 
 #include <errno.h>
@@ -224,13 +224,17 @@ static int libc_internal(int s)
     return s >= 32 && s < SIGRTMIN;
 }
 
-/* Faults are raised by the faulting thread itself; a handler for them
- * (sanitizers, crash reporters) never runs while skc waits for clang, and
- * after the exec clang's own faults take the default action either way. */
-static int fault_signal(int s)
+/* Handlers that may stay: faults are raised by the faulting thread itself,
+ * so a handler for them (sanitizers, crash reporters) never runs while skc
+ * waits for clang, and clang's own faults take the default action either
+ * way; real-time signals carry runtimes' own messages (valgrind keeps a
+ * handler on SIGRTMAX in every program it runs), which no build tool sends
+ * to a compiler.  The signals a supervisor does send (INT, TERM, HUP,
+ * QUIT, USR1, USR2, ALRM, ...) must not be handled. */
+static int handler_may_stay(int s)
 {
     return s == SIGSEGV || s == SIGBUS || s == SIGFPE || s == SIGILL ||
-           s == SIGTRAP || s == SIGSYS;
+           s == SIGTRAP || s == SIGSYS || (s >= SIGRTMIN && s <= SIGRTMAX);
 }
 
 static int ignored_after(const struct exec_plan *p, int s, int ignored_now)
@@ -249,8 +253,8 @@ static int ignored_after(const struct exec_plan *p, int s, int ignored_now)
  * skc waits, its own disposition and mask decide; after the exec, clang's
  * (handlers become the default, ignored stays ignored, the mask is the
  * spawn's).  So: no signal blocked before or after (a blocked one may be
- * awaited with sigwait or a signalfd), none handled (but faults), and the
- * same ones ignored. */
+ * awaited with sigwait or a signalfd), none handled (but the few that may
+ * stay), and the same ones ignored. */
 static const char *signal_reactions(const struct exec_plan *p)
 {
     sigset_t now, after;
@@ -270,7 +274,7 @@ static const char *signal_reactions(const struct exec_plan *p)
             return "a signal's disposition cannot be read";
         int handled = (a.sa_flags & SA_SIGINFO) ||
                       (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN);
-        if (handled && !fault_signal(s))
+        if (handled && !handler_may_stay(s))
             return "the caller handles a signal itself";
         int ignored = !handled && a.sa_handler == SIG_IGN;
         if (ignored != ignored_after(p, s, ignored))
@@ -342,24 +346,22 @@ static const char *descriptor_owners(const struct exec_plan *p)
     return o.why;
 }
 
-static const struct {
-    const char *name;
-    const char *(*check)(const struct exec_plan *p);
-} g_rows[] = {
-    { "pending signals", pending_signals },
-    { "interval timers", interval_timers },
-    { "CPU time limits", cpu_limits },
-    { "parent-death signal", parent_death_signal },
-    { "child subreaper", child_subreaper },
-    { "reset-on-fork scheduling", reset_on_fork },
-    { "signal reactions", signal_reactions },
-    { "children", children },
-    { "tracer", tracer },
-    { "POSIX timers", posix_timers },
-    { "namespaces for children", namespaces_for_children },
-    { "record locks", record_locks },
-    { "System V shared memory and AIO", shared_memory_and_aio },
-    { "descriptor owners", descriptor_owners },
+/* In the order asked: cheapest first. */
+static const char *(*const g_rows[])(const struct exec_plan *p) = {
+    pending_signals,
+    interval_timers,
+    cpu_limits,
+    parent_death_signal,
+    child_subreaper,
+    reset_on_fork,
+    signal_reactions,
+    children,
+    tracer,
+    posix_timers,
+    namespaces_for_children,
+    record_locks,
+    shared_memory_and_aio,
+    descriptor_owners,
 };
 
 const char *equivalence_refusal(const struct exec_plan *p)
@@ -367,7 +369,7 @@ const char *equivalence_refusal(const struct exec_plan *p)
     int saved = errno;
     const char *why = NULL;
     for (size_t i = 0; why == NULL && i < sizeof g_rows / sizeof *g_rows; i++)
-        why = g_rows[i].check(p);
+        why = g_rows[i](p);
     errno = saved;
     return why;
 }

@@ -227,7 +227,8 @@ static int send_offer(const char *path, char *const argv[], char *const envp[],
     sigemptyset(&m.ignored);
     for (int s = 1; s < NSIG; s++) {
         struct sigaction a;
-        if (sigaction(s, NULL, &a) == 0 && a.sa_handler == SIG_IGN)
+        if (sigaction(s, NULL, &a) == 0 && !(a.sa_flags & SA_SIGINFO) &&
+            a.sa_handler == SIG_IGN)
             sigaddset(&m.ignored, s);
     }
     mode_t um = umask(0);

@@ -362,7 +362,6 @@ struct release_ctx {
     size_t n_kept, cap;
     int *gone;                  /* descriptors holding what clang will not */
     size_t n_gone, cap_gone;
-    int pass;                   /* 0: collect what clang keeps; 1: the rest */
 };
 
 static int collect_release(int fd, void *ctx)
@@ -397,7 +396,7 @@ static int collect_release(int fd, void *ctx)
 static const char *release_refusal(const struct journal *j,
                                    const struct exec_plan *p)
 {
-    struct release_ctx c = { j, p, NULL, 0, 0, NULL, 0, 0, 0 };
+    struct release_ctx c = { j, p, NULL, 0, 0, NULL, 0, 0 };
     const char *why = NULL;
     if (fdtable_each(collect_release, &c) != 0)
         why = "this process's descriptors cannot be inspected";
@@ -451,7 +450,8 @@ static void clear_ptracer(void)
         prctl(PR_SET_PTRACER, 0, 0, 0, 0);
 }
 
-int inplace_exec(const struct exec_plan *p, const char **refused)
+int inplace_exec(const struct exec_plan *p, const struct log_msg *announce,
+                 const char **refused)
 {
     *refused = NULL;
     execve_fn real_execve = REAL(execve_fn, execve);
@@ -496,6 +496,8 @@ int inplace_exec(const struct exec_plan *p, const char **refused)
         const sigset_t *mask = (p->attr_flags & POSIX_SPAWN_SETSIGMASK)
                                    ? &p->sigmask : &orig;
         clear_ptracer();
+        if (announce != NULL)
+            log_write(announce);
         pthread_sigmask(SIG_SETMASK, mask, NULL);
         real_execve(p->path, p->argv, p->envp);
         err = errno;

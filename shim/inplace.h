@@ -12,10 +12,14 @@
 
 #include "plan.h"
 
+#include "log.h"
+
 /* Does not return on success.  Returns the errno of the failed step; when
  * the exec would let go early of something another process can see
  * (released.h), everything is undone, EBUSY is returned and *refused says
- * why (static text; else NULL). */
-int inplace_exec(const struct exec_plan *p, const char **refused);
+ * why (static text; else NULL).  `announce`, when not NULL, is written
+ * once nothing is left but the execve itself. */
+int inplace_exec(const struct exec_plan *p, const struct log_msg *announce,
+                 const char **refused);
 
 #endif

@@ -21,21 +21,45 @@ static void write_all(const char *p, size_t n)
     }
 }
 
+static void format(struct log_msg *m, const char *fmt, va_list ap)
+{
+    size_t size = sizeof m->text;
+    size_t n = (size_t)snprintf(m->text, size, "skcexec: pid %d: ",
+                                (int)getpid());
+    int k = vsnprintf(m->text + n, size - n - 1, fmt, ap);
+    if (k < 0)
+        k = 0;
+    n += (size_t)k < size - n - 1 ? (size_t)k : size - n - 2;
+    m->text[n++] = '\n';
+    m->len = n;
+}
+
+void log_format(struct log_msg *m, const char *fmt, ...)
+{
+    int saved = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    format(m, fmt, ap);
+    va_end(ap);
+    errno = saved;
+}
+
+void log_write(const struct log_msg *m)
+{
+    int saved = errno;
+    write_all(m->text, m->len);
+    errno = saved;
+}
+
 void log_line(const char *fmt, ...)
 {
     int saved = errno;
-    char buf[1024];
-    size_t n = (size_t)snprintf(buf, sizeof buf, "skcexec: pid %d: ",
-                                (int)getpid());
+    struct log_msg m;
     va_list ap;
     va_start(ap, fmt);
-    int k = vsnprintf(buf + n, sizeof buf - n - 1, fmt, ap);
+    format(&m, fmt, ap);
     va_end(ap);
-    if (k < 0)
-        k = 0;
-    n += (size_t)k < sizeof buf - n - 1 ? (size_t)k : sizeof buf - n - 2;
-    buf[n++] = '\n';
-    write_all(buf, n);
+    write_all(m.text, m.len);
     errno = saved;
 }
 

@@ -416,9 +416,11 @@ static int has_rawio(void)
     while (*p == ' ' || *p == '\t')
         p++;
     unsigned long long caps = 0;
-    for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++)
-        caps = caps * 16 + (unsigned long long)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
-    return (caps >> 17) & 1;
+    for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++) {
+        unsigned digit = *p <= '9' ? (unsigned)(*p - '0') : (unsigned)(*p - 'a') + 10;
+        caps = caps * 16 + digit;
+    }
+    return ((caps >> 17) & 1) != 0;
 }
 
 const char *snapshot_unseen_refusal(void)

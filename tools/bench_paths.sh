@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # bench_paths.sh - the memory drop on every path a caller can start clang
 # by: the fake skc's posix_spawnp, and exec_caller's fork+execvp,
-# fork+execve, vfork+execv, system() and bare execvp.  Each runs real
+# fork+execve, vfork+execv (never taken over: the same peak both ways),
+# system() and bare execvp.  Each runs real
 # clang++ -O2 on a generated IR while the caller holds CALLER_MB, without
 # and with the shim; skcexec-profile gives the peak of the whole run: the
 # kernel's count for the run's own memory cgroup where one is writable (a

@@ -18,17 +18,22 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define POINTS(X)                                                             \
     X(open) X(openat) X(read) X(getdents) X(fstat) X(fstatat) X(faccessat)    \
     X(fcntl) X(dup2) X(chdir) X(fchdir) X(socketpair) X(sendmsg) X(send)      \
     X(recvmsg) X(poll) X(readlink) X(execve) X(alloc) X(stat) X(mmap)        \
-    X(getrlimit) X(sigpending)
+    X(getrlimit) X(sigpending) X(waitid) X(prctl) X(fstatfs) X(getitimer)   \
+    X(sigaction)
 
 enum {
 #define ENUM(p) P_##p,
@@ -307,6 +312,42 @@ int __wrap_sigpending(sigset_t *set)
 {
     FAIL_IF(sigpending, EFAULT, -1);
     return __real_sigpending(set);
+}
+
+int __real_waitid(idtype_t, id_t, siginfo_t *, int);
+int __wrap_waitid(idtype_t t, id_t id, siginfo_t *si, int options)
+{
+    FAIL_IF(waitid, EINTR, -1);
+    return __real_waitid(t, id, si, options);
+}
+
+int __real_prctl(int, ...);
+int __wrap_prctl(int option, unsigned long a2, unsigned long a3,
+                 unsigned long a4, unsigned long a5)
+{
+    FAIL_IF(prctl, EINVAL, -1);
+    return __real_prctl(option, a2, a3, a4, a5);
+}
+
+int __real_fstatfs(int, struct statfs *);
+int __wrap_fstatfs(int fd, struct statfs *buf)
+{
+    FAIL_IF(fstatfs, EIO, -1);
+    return __real_fstatfs(fd, buf);
+}
+
+int __real_getitimer(int, struct itimerval *);
+int __wrap_getitimer(int which, struct itimerval *t)
+{
+    FAIL_IF(getitimer, EFAULT, -1);
+    return __real_getitimer(which, t);
+}
+
+int __real_sigaction(int, const struct sigaction *, struct sigaction *);
+int __wrap_sigaction(int s, const struct sigaction *a, struct sigaction *old)
+{
+    FAIL_IF(sigaction, EINVAL, -1);
+    return __real_sigaction(s, a, old);
 }
 
 void *__real_malloc(size_t);

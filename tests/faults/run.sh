@@ -15,7 +15,8 @@ set -u
 LIB="$BUILD/faults/libskcexec.so"
 POINTS="open openat read getdents fstat fstatat faccessat fcntl dup2 chdir
         fchdir socketpair sendmsg send recvmsg poll readlink execve alloc
-        stat mmap getrlimit sigpending"
+        stat mmap getrlimit sigpending waitid prctl fstatfs getitimer
+        sigaction"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T/bin" "$T/rep" "$T/pkg"

@@ -116,8 +116,15 @@ static void test_table(void)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    /* --names: the table's option names, one a line (tests/docs.bats
+     * checks that skcexec(1) lists each). */
+    if (argc == 2 && strcmp(argv[1], "--names") == 0) {
+        for (size_t k = 0; k < clang_opts_count; k++)
+            printf("%s\n", clang_opts[k].name);
+        return 0;
+    }
     test_what_skc_runs();
     test_what_stops_before_linking();
     test_names_the_argument();
