@@ -126,8 +126,8 @@ enum barrier_result barrier_wait(int dirfd, char *const *clang_argv,
     /* Poll: a thread ending or a writer closing its file raises no event
      * we could wait on portably.  Back off from 0.5 ms to 20 ms so the
      * common case (one thread, the IR closed long ago) costs one look. */
-    static struct inputs in;    /* 4 KB: off the stack; only the caller's */
-                                /* spawning thread gets here */
+    struct inputs in;           /* 4 KB: only the caller's spawning thread, */
+                                /* never a child, gets here */
     long deadline = clock_ms() + wait_ms;
     long nap_us = 500;
     for (;;) {

@@ -4,35 +4,41 @@
 
 #include <string.h>
 
-static int one_of(const char *v, const char *const *list)
+/* The value lists, as fixed-size rows rather than pointers: a table of
+ * pointers in a shared library is relocated, and so touched, by the
+ * loader in every process. */
+#define ONE_OF(v, list) one_of(v, list[0], sizeof list / sizeof list[0], \
+                               sizeof list[0])
+
+static int one_of(const char *v, const char *list, size_t n, size_t width)
 {
-    for (; *list != NULL; list++)
-        if (strcmp(v, *list) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v, list + i * width) == 0)
             return 1;
     return 0;
 }
 
 static int opt_level(const char *v)
 {
-    static const char *const levels[] = { "0", "1", "2", "3", "s", "z", "g",
-                                          "fast", NULL };
-    return one_of(v, levels);
+    static const char levels[][5] = { "0", "1", "2", "3", "s", "z", "g",
+                                      "fast" };
+    return ONE_OF(v, levels);
 }
 
 static int debug_kind(const char *v)
 {
-    static const char *const kinds[] = {
+    static const char kinds[][21] = {
         "0", "1", "2", "3", "gdb", "dwarf", "dwarf-2", "dwarf-3", "dwarf-4",
         "dwarf-5", "line-tables-only", "line-directives-only", "split-dwarf",
-        "column-info", "no-column-info", "z", NULL,
+        "column-info", "no-column-info", "z",
     };
-    return one_of(v, kinds);
+    return ONE_OF(v, kinds);
 }
 
 static int input_language(const char *v)
 {
-    static const char *const langs[] = { "ir", "none", NULL };
-    return one_of(v, langs);
+    static const char langs[][5] = { "ir", "none" };
+    return ONE_OF(v, langs);
 }
 
 /* -m<feature>, -mno-<feature>, -march=..., -mcpu=... (machine options):
@@ -61,81 +67,81 @@ static int machine_option(const char *v)
  * accepted with a separate value. */
 const struct clang_opt clang_opts[] = {
     /* Output, optimisation, target: what skc itself passes. */
-    { "-o", NULL, OPT_SEPARATE },
-    { "-O", NULL, OPT_FLAG },
-    { "-O", opt_level, OPT_JOINED },
-    { "--target=", NULL, OPT_JOINED },
-    { "-target", NULL, OPT_SEPARATE },
-    { "-no-pie", NULL, OPT_FLAG },
-    { "-nopie", NULL, OPT_FLAG },
-    { "-pie", NULL, OPT_FLAG },
-    { "-static-pie", NULL, OPT_FLAG },
-    { "-fPIC", NULL, OPT_FLAG },
-    { "-fpic", NULL, OPT_FLAG },
-    { "-fPIE", NULL, OPT_FLAG },
-    { "-fpie", NULL, OPT_FLAG },
-    { "-fno-pic", NULL, OPT_FLAG },
-    { "-fno-PIC", NULL, OPT_FLAG },
-    { "-fno-pie", NULL, OPT_FLAG },
-    { "-fno-PIE", NULL, OPT_FLAG },
-    { "-shared", NULL, OPT_FLAG },
-    { "-static", NULL, OPT_FLAG },
-    { "-rdynamic", NULL, OPT_FLAG },
-    { "-s", NULL, OPT_FLAG },
+    { "-o", OPT_SEPARATE, VALUE_ANY },
+    { "-O", OPT_FLAG, VALUE_ANY },
+    { "-O", OPT_JOINED, VALUE_OPT_LEVEL },
+    { "--target=", OPT_JOINED, VALUE_ANY },
+    { "-target", OPT_SEPARATE, VALUE_ANY },
+    { "-no-pie", OPT_FLAG, VALUE_ANY },
+    { "-nopie", OPT_FLAG, VALUE_ANY },
+    { "-pie", OPT_FLAG, VALUE_ANY },
+    { "-static-pie", OPT_FLAG, VALUE_ANY },
+    { "-fPIC", OPT_FLAG, VALUE_ANY },
+    { "-fpic", OPT_FLAG, VALUE_ANY },
+    { "-fPIE", OPT_FLAG, VALUE_ANY },
+    { "-fpie", OPT_FLAG, VALUE_ANY },
+    { "-fno-pic", OPT_FLAG, VALUE_ANY },
+    { "-fno-PIC", OPT_FLAG, VALUE_ANY },
+    { "-fno-pie", OPT_FLAG, VALUE_ANY },
+    { "-fno-PIE", OPT_FLAG, VALUE_ANY },
+    { "-shared", OPT_FLAG, VALUE_ANY },
+    { "-static", OPT_FLAG, VALUE_ANY },
+    { "-rdynamic", OPT_FLAG, VALUE_ANY },
+    { "-s", OPT_FLAG, VALUE_ANY },
     /* Libraries and the linker. */
-    { "-l", NULL, OPT_EITHER },
-    { "-L", NULL, OPT_EITHER },
-    { "-Wl,", NULL, OPT_JOINED },
-    { "-Xlinker", NULL, OPT_SEPARATE },
-    { "-pthread", NULL, OPT_FLAG },
-    { "-fuse-ld=", NULL, OPT_JOINED },
-    { "--ld-path=", NULL, OPT_JOINED },
-    { "-B", NULL, OPT_EITHER },
-    { "--sysroot=", NULL, OPT_JOINED },
-    { "--sysroot", NULL, OPT_SEPARATE },
-    { "--gcc-toolchain=", NULL, OPT_JOINED },
-    { "--gcc-install-dir=", NULL, OPT_JOINED },
-    { "-u", NULL, OPT_SEPARATE },
-    { "-e", NULL, OPT_SEPARATE },
-    { "-T", NULL, OPT_SEPARATE },
-    { "-z", NULL, OPT_SEPARATE },
-    { "-nostdlib", NULL, OPT_FLAG },
-    { "-nostdlib++", NULL, OPT_FLAG },
-    { "-nodefaultlibs", NULL, OPT_FLAG },
-    { "-nostartfiles", NULL, OPT_FLAG },
-    { "-static-libgcc", NULL, OPT_FLAG },
-    { "-shared-libgcc", NULL, OPT_FLAG },
-    { "-static-libstdc++", NULL, OPT_FLAG },
-    { "-stdlib=", NULL, OPT_JOINED },
-    { "-rtlib=", NULL, OPT_JOINED },
-    { "--rtlib=", NULL, OPT_JOINED },
-    { "-unwindlib=", NULL, OPT_JOINED },
-    { "--unwindlib=", NULL, OPT_JOINED },
+    { "-l", OPT_EITHER, VALUE_ANY },
+    { "-L", OPT_EITHER, VALUE_ANY },
+    { "-Wl,", OPT_JOINED, VALUE_ANY },
+    { "-Xlinker", OPT_SEPARATE, VALUE_ANY },
+    { "-pthread", OPT_FLAG, VALUE_ANY },
+    { "-fuse-ld=", OPT_JOINED, VALUE_ANY },
+    { "--ld-path=", OPT_JOINED, VALUE_ANY },
+    { "-B", OPT_EITHER, VALUE_ANY },
+    { "--sysroot=", OPT_JOINED, VALUE_ANY },
+    { "--sysroot", OPT_SEPARATE, VALUE_ANY },
+    { "--gcc-toolchain=", OPT_JOINED, VALUE_ANY },
+    { "--gcc-install-dir=", OPT_JOINED, VALUE_ANY },
+    { "-u", OPT_SEPARATE, VALUE_ANY },
+    { "-e", OPT_SEPARATE, VALUE_ANY },
+    { "-T", OPT_SEPARATE, VALUE_ANY },
+    { "-z", OPT_SEPARATE, VALUE_ANY },
+    { "-nostdlib", OPT_FLAG, VALUE_ANY },
+    { "-nostdlib++", OPT_FLAG, VALUE_ANY },
+    { "-nodefaultlibs", OPT_FLAG, VALUE_ANY },
+    { "-nostartfiles", OPT_FLAG, VALUE_ANY },
+    { "-static-libgcc", OPT_FLAG, VALUE_ANY },
+    { "-shared-libgcc", OPT_FLAG, VALUE_ANY },
+    { "-static-libstdc++", OPT_FLAG, VALUE_ANY },
+    { "-stdlib=", OPT_JOINED, VALUE_ANY },
+    { "-rtlib=", OPT_JOINED, VALUE_ANY },
+    { "--rtlib=", OPT_JOINED, VALUE_ANY },
+    { "-unwindlib=", OPT_JOINED, VALUE_ANY },
+    { "--unwindlib=", OPT_JOINED, VALUE_ANY },
     /* Code generation of the IR. */
-    { "-flto", NULL, OPT_FLAG },
-    { "-flto=", NULL, OPT_JOINED },
-    { "-fno-lto", NULL, OPT_FLAG },
-    { "-ffunction-sections", NULL, OPT_FLAG },
-    { "-fdata-sections", NULL, OPT_FLAG },
-    { "-fno-function-sections", NULL, OPT_FLAG },
-    { "-fno-data-sections", NULL, OPT_FLAG },
-    { "-fomit-frame-pointer", NULL, OPT_FLAG },
-    { "-fno-omit-frame-pointer", NULL, OPT_FLAG },
-    { "-fsanitize=", NULL, OPT_JOINED },
-    { "-mllvm", NULL, OPT_SEPARATE },
-    { "-m", machine_option, OPT_JOINED },
-    { "-g", NULL, OPT_FLAG },
-    { "-g", debug_kind, OPT_JOINED },
-    { "-x", input_language, OPT_SEPARATE },
+    { "-flto", OPT_FLAG, VALUE_ANY },
+    { "-flto=", OPT_JOINED, VALUE_ANY },
+    { "-fno-lto", OPT_FLAG, VALUE_ANY },
+    { "-ffunction-sections", OPT_FLAG, VALUE_ANY },
+    { "-fdata-sections", OPT_FLAG, VALUE_ANY },
+    { "-fno-function-sections", OPT_FLAG, VALUE_ANY },
+    { "-fno-data-sections", OPT_FLAG, VALUE_ANY },
+    { "-fomit-frame-pointer", OPT_FLAG, VALUE_ANY },
+    { "-fno-omit-frame-pointer", OPT_FLAG, VALUE_ANY },
+    { "-fsanitize=", OPT_JOINED, VALUE_ANY },
+    { "-mllvm", OPT_SEPARATE, VALUE_ANY },
+    { "-m", OPT_JOINED, VALUE_MACHINE },
+    { "-g", OPT_FLAG, VALUE_ANY },
+    { "-g", OPT_JOINED, VALUE_DEBUG_KIND },
+    { "-x", OPT_SEPARATE, VALUE_LANGUAGE },
     /* Diagnostics. */
-    { "-w", NULL, OPT_FLAG },
-    { "-W", NULL, OPT_JOINED },              /* -Werror, -Wno-..., -Wa, */
-    { "-v", NULL, OPT_FLAG },
-    { "-Qunused-arguments", NULL, OPT_FLAG },
-    { "-fcolor-diagnostics", NULL, OPT_FLAG },
-    { "-fno-color-diagnostics", NULL, OPT_FLAG },
-    { "-fdiagnostics-color", NULL, OPT_FLAG },
-    { "-fdiagnostics-color=", NULL, OPT_JOINED },
+    { "-w", OPT_FLAG, VALUE_ANY },
+    { "-W", OPT_JOINED, VALUE_ANY },              /* -Werror, -Wno-..., -Wa, */
+    { "-v", OPT_FLAG, VALUE_ANY },
+    { "-Qunused-arguments", OPT_FLAG, VALUE_ANY },
+    { "-fcolor-diagnostics", OPT_FLAG, VALUE_ANY },
+    { "-fno-color-diagnostics", OPT_FLAG, VALUE_ANY },
+    { "-fdiagnostics-color", OPT_FLAG, VALUE_ANY },
+    { "-fdiagnostics-color=", OPT_JOINED, VALUE_ANY },
 };
 const size_t clang_opts_count = sizeof clang_opts / sizeof clang_opts[0];
 
@@ -168,7 +174,15 @@ static int is_link_input(const char *a)
 
 static int value_ok(const struct clang_opt *o, const char *v)
 {
-    return v[0] != '\0' && (o->value_ok == NULL || o->value_ok(v));
+    if (v[0] == '\0')
+        return 0;
+    switch (o->values) {
+    case VALUE_OPT_LEVEL: return opt_level(v);
+    case VALUE_DEBUG_KIND: return debug_kind(v);
+    case VALUE_LANGUAGE: return input_language(v);
+    case VALUE_MACHINE: return machine_option(v);
+    default: return 1;
+    }
 }
 
 /* How many arguments argv[i] takes as an option (1 or 2), or 0 when no

@@ -31,18 +31,27 @@ const char *clang_args_check(char *const *argv, const char **bad);
 size_t clang_args_next_input(char *const *argv, size_t i);
 
 /* For the man page and the tests: the table, one entry per line. */
+enum clang_opt_form {
+    OPT_FLAG,           /* exactly `name` */
+    OPT_JOINED,         /* `name` followed by a non-empty value */
+    OPT_SEPARATE,       /* exactly `name`, its value the next argument */
+    OPT_EITHER,         /* `name`VALUE, or `name` VALUE */
+};
+/* Which values an option takes.  Short joined names take only values no
+ * longer clang option could be mistaken for (clang matches the longest
+ * option name). */
+enum clang_opt_values {
+    VALUE_ANY,          /* any non-empty value */
+    VALUE_OPT_LEVEL,    /* 0 1 2 3 s z g fast */
+    VALUE_DEBUG_KIND,   /* 0..3, gdb, dwarf[-N], line-tables-only, ... */
+    VALUE_LANGUAGE,     /* ir, none */
+    VALUE_MACHINE,      /* [no-]word of letters, digits, dots[=value] */
+};
+/* Characters, not pointers: no relocation for the loader to apply. */
 struct clang_opt {
-    const char *name;
-    /* NULL: any non-empty value; else only values it accepts.  Short
-     * joined names take only values no longer clang option could be
-     * mistaken for (clang matches the longest option name). */
-    int (*value_ok)(const char *value);
-    enum {
-        OPT_FLAG,       /* exactly `name` */
-        OPT_JOINED,     /* `name` followed by a non-empty value */
-        OPT_SEPARATE,   /* exactly `name`, its value the next argument */
-        OPT_EITHER,     /* `name`VALUE, or `name` VALUE */
-    } form;
+    char name[24];
+    unsigned char form;         /* enum clang_opt_form */
+    unsigned char values;       /* enum clang_opt_values */
 };
 extern const struct clang_opt clang_opts[];
 extern const size_t clang_opts_count;

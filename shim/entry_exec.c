@@ -19,11 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec_path.h"
 #include "handover.h"
 #include "process.h"
 #include "real.h"
-#include "system_path.h"
+#include "by_system.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 
@@ -74,7 +73,7 @@ PUBLIC int execve(const char *path, char *const argv[], char *const envp[])
 {
     execve_fn real = REAL(execve_fn, execve);
     if (__builtin_expect(handover_in_child, 0))
-        exec_in_child(path, 0, argv, envp);
+        handover_exec(path, 0, argv, envp);
     return real ? real(path, argv, envp) : no_real();
 }
 
@@ -82,7 +81,7 @@ PUBLIC int execv(const char *path, char *const argv[])
 {
     execv_fn real = REAL(execv_fn, execv);
     if (__builtin_expect(handover_in_child, 0))
-        exec_in_child(path, 0, argv, environ);
+        handover_exec(path, 0, argv, environ);
     return real ? real(path, argv) : no_real();
 }
 
@@ -90,7 +89,7 @@ PUBLIC int execvp(const char *file, char *const argv[])
 {
     execv_fn real = REAL(execv_fn, execvp);
     if (__builtin_expect(handover_in_child, 0))
-        exec_in_child(file, 1, argv, environ);
+        handover_exec(file, 1, argv, environ);
     return real ? real(file, argv) : no_real();
 }
 
@@ -98,7 +97,7 @@ PUBLIC int execvpe(const char *file, char *const argv[], char *const envp[])
 {
     execvpe_fn real = REAL(execvpe_fn, execvpe);
     if (__builtin_expect(handover_in_child, 0))
-        exec_in_child(file, 1, argv, envp);
+        handover_exec(file, 1, argv, envp);
     return real ? real(file, argv, envp) : no_real();
 }
 
@@ -162,7 +161,7 @@ PUBLIC int execveat(int dirfd, const char *path, char *const argv[],
         if (may_be_null(path) != NULL && !(flags & AT_EMPTY_PATH) &&
             !(flags & AT_SYMLINK_NOFOLLOW) &&
             (path[0] == '/' || dirfd == AT_FDCWD))
-            exec_in_child(path, 0, argv, envp);
+            handover_exec(path, 0, argv, envp);
         else
             handover_release();
     }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* entry.c - the exported libc entry points.  Thin on purpose: in a process
- * the shim does not act in, each is one flag test and a call to the next
- * definition (libc's, or another preload's).  Nothing else is exported (see
- * exports.map).
+/* entry_spawn.c - the exported posix_spawn, pidfd_spawn and spawn
+ * file-action entry points.  Thin on purpose: in a process the shim does
+ * not act in, each is one flag test and a call to the next definition
+ * (libc's, or another preload's).  Nothing else is exported (see
+ * exports.list).
  */
 #include <errno.h>
 #include <spawn.h>
@@ -10,7 +11,7 @@
 #include "actions.h"
 #include "process.h"
 #include "real.h"
-#include "spawn_path.h"
+#include "by_spawn.h"
 
 #define PUBLIC __attribute__((visibility("default")))
 

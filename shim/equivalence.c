@@ -346,30 +346,39 @@ static const char *descriptor_owners(const struct exec_plan *p)
     return o.why;
 }
 
-/* In the order asked: cheapest first. */
-static const char *(*const g_rows[])(const struct exec_plan *p) = {
-    pending_signals,
-    interval_timers,
-    cpu_limits,
-    parent_death_signal,
-    child_subreaper,
-    reset_on_fork,
-    signal_reactions,
-    children,
-    tracer,
-    posix_timers,
-    namespaces_for_children,
-    record_locks,
-    shared_memory_and_aio,
-    descriptor_owners,
-};
-
 const char *equivalence_refusal(const struct exec_plan *p)
 {
     int saved = errno;
+    /* Cheapest first. */
     const char *why = NULL;
-    for (size_t i = 0; why == NULL && i < sizeof g_rows / sizeof *g_rows; i++)
-        why = g_rows[i](p);
+    if (why == NULL)
+        why = pending_signals(p);
+    if (why == NULL)
+        why = interval_timers(p);
+    if (why == NULL)
+        why = cpu_limits(p);
+    if (why == NULL)
+        why = parent_death_signal(p);
+    if (why == NULL)
+        why = child_subreaper(p);
+    if (why == NULL)
+        why = reset_on_fork(p);
+    if (why == NULL)
+        why = signal_reactions(p);
+    if (why == NULL)
+        why = children(p);
+    if (why == NULL)
+        why = tracer(p);
+    if (why == NULL)
+        why = posix_timers(p);
+    if (why == NULL)
+        why = namespaces_for_children(p);
+    if (why == NULL)
+        why = record_locks(p);
+    if (why == NULL)
+        why = shared_memory_and_aio(p);
+    if (why == NULL)
+        why = descriptor_owners(p);
     errno = saved;
     return why;
 }

@@ -65,23 +65,29 @@ extern int handover_in_child;   /* set in children of a caller's fork */
 
 typedef pid_t (*fork_fn)(void);
 
-/* The caller's fork: see above. */
+/* The caller's fork (handover_fork.c). */
 pid_t handover_fork(fork_fn real_fork);
 
-/* Is this process the child of a caller's fork, still holding its end?
- * (Not a grandchild made by _Fork or clone: it has another pid.) */
-int handover_child(void);
-
-/* In the child: offer the exec of `path` (resolved) to the parent.  Returns
- * if the child must exec by itself; _exits if the parent became clang. */
-void handover_offer(const char *path, char *const argv[], char *const envp[]);
+/* The child's side (handover_offer.c).  Right after the fork, in the
+ * child: arm it; `fd` is its end of the socket pair. */
+struct snapshot;
+void handover_arm(int fd, pid_t parent, int *word, long wait_ms,
+                  const struct snapshot *parent_snap);
 
 /* In the child: let the parent's fork return (idempotent). */
 void handover_release(void);
 
-/* In the parent (handover_parent.c): wait for the child's offer, and
- * settle *word. */
-void handover_wait(int sock, int *word);
+/* In the child, the exec wrappers' call: an exec of clang is offered to
+ * the parent; any other lets the parent's fork return.  `prog` is what the
+ * exec function was given (a path, or a file name to search in PATH when
+ * use_path).  Returns when the real exec must run (the child's own);
+ * _exits if the parent became clang.  errno kept. */
+void handover_exec(const char *prog, int use_path, char *const argv[],
+                   char *const envp[]);
+
+/* The parent's side (handover_take.c): wait for the child's offer, act on
+ * it, and settle *word. */
+void handover_take(int sock, int *word);
 
 /* Move *word from OPEN to `to`; 1 if this call did, or it already was. */
 static inline int handover_settle(int *word, int to)

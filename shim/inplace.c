@@ -450,6 +450,24 @@ static void clear_ptracer(void)
         prctl(PR_SET_PTRACER, 0, 0, 0, 0);
 }
 
+/* Everything a spawned child would have done before its exec, in glibc's
+ * order: attributes, file actions, then (env) chdir; for a handover, only
+ * the child's descriptors stay.  0, or the failed step's errno. */
+static int replay_spawn(struct journal *j, const struct exec_plan *p)
+{
+    if (apply_attrs(j, p) != 0)
+        return errno ? errno : EINVAL;
+    for (size_t i = 0; i < p->fa.n; i++)
+        if (replay(j, p, i) != 0)
+            return errno ? errno : EINVAL;
+    if (p->env_chdir != NULL &&
+        (save_cwd(j) != 0 || chdir(p->env_chdir) != 0))
+        return errno;
+    if (p->keep_fds != NULL && keep_only(j, p) != 0)
+        return errno;
+    return 0;
+}
+
 int inplace_exec(const struct exec_plan *p, const struct log_msg *announce,
                  const char **refused)
 {
@@ -471,23 +489,14 @@ int inplace_exec(const struct exec_plan *p, const struct log_msg *announce,
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &orig);
 
-    /* glibc's child order: attributes, file actions, then (env) chdir.
-     * A signal pending now would reach clang (or, made default, be
+    /* A signal pending now would reach clang (or, made default, be
      * discarded and lost if the exec fails): then stay a spawn. */
     int err = 0;
     const char *why = NULL;
     if (sigpending(&pending) != 0 || !sigisemptyset(&pending))
         err = EAGAIN;
-    else if (apply_attrs(&j, p) != 0)
-        err = errno ? errno : EINVAL;
-    for (size_t i = 0; i < p->fa.n && err == 0; i++)
-        if (replay(&j, p, i) != 0)
-            err = errno ? errno : EINVAL;
-    if (err == 0 && p->env_chdir != NULL &&
-        (save_cwd(&j) != 0 || chdir(p->env_chdir) != 0))
-        err = errno;
-    if (err == 0 && p->keep_fds != NULL && keep_only(&j, p) != 0)
-        err = errno;
+    else
+        err = replay_spawn(&j, p);
     if (err == 0 && (why = release_refusal(&j, p)) != NULL)
         err = EBUSY;
     if (err == 0 && default_handlers(&j) != 0)

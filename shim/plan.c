@@ -206,6 +206,27 @@ static const char *read_attr(struct exec_plan *p, const posix_spawnattr_t *a)
     return NULL;
 }
 
+/* `env [-i] [-u N] [-C DIR] [N=V]... clang`: what env would do before it
+ * execs clang, worked out. */
+static const char *env_wrapper(struct exec_plan *p, const struct decision *d,
+                               const char *prog, int use_path,
+                               char *const envp[])
+{
+    /* env itself must be there, where the actions leave the child, or the
+     * spawn fails as it would. */
+    char envpath[PATH_MAX];
+    if (resolve_program(p->dirfd, prog, use_path, getenv("PATH"), envpath,
+                        sizeof envpath) != 0)
+        return "env not found";
+    if ((p->env_owned = build_env(&d->env, envp)) == NULL)
+        return "out of memory";
+    p->envp = p->env_owned;
+    if (p->env_chdir != NULL &&
+        step_dir(&p->dirfd, p->env_chdir, p->fd_base) != 0)
+        return "env -C directory cannot be opened";
+    return NULL;
+}
+
 const char *plan_build(struct exec_plan *p, const struct decision *d,
                        const char *prog, int use_path,
                        const struct fa_list *fa, const posix_spawnattr_t *attr,
@@ -232,21 +253,8 @@ const char *plan_build(struct exec_plan *p, const struct decision *d,
         why = irreversible(p);
     if (why == NULL)
         why = actions_dir(p);
-    if (why == NULL && d->via_env) {
-        /* env itself must be there, where the actions leave the child, or
-         * the spawn fails as it would. */
-        char envpath[PATH_MAX];
-        if (resolve_program(p->dirfd, prog, use_path, getenv("PATH"),
-                            envpath, sizeof envpath) != 0)
-            why = "env not found";
-        else if ((p->env_owned = build_env(&d->env, envp)) == NULL)
-            why = "out of memory";
-        else
-            p->envp = p->env_owned;
-        if (why == NULL && p->env_chdir != NULL &&
-            step_dir(&p->dirfd, p->env_chdir, p->fd_base) != 0)
-            why = "env -C directory cannot be opened";
-    }
+    if (why == NULL && d->via_env)
+        why = env_wrapper(p, d, prog, use_path, envp);
     if (why == NULL) {
         /* posix_spawnp searches the caller's PATH; env's execvp searches
          * the PATH of the environment it built. */

@@ -70,8 +70,7 @@ static int decide(void)
         return 0;
     if (policy_has_batch(g_argv)) {
         if (s->verbose >= 2)
-            log_line("pid %d: %s --batch compiles several units: inert",
-                     (int)getpid(), g_name);
+            log_line("%s --batch compiles several units: inert", g_name);
         return 0;
     }
     return 1;

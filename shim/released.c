@@ -90,7 +90,7 @@ static int holds_lock(int fd)
 /* The anonymous inodes whose closing nobody else can notice. */
 static int quiet_anon(int fd)
 {
-    static const char *const quiet[] = {
+    static const char quiet[][24] = {
         "anon_inode:[eventfd]", "anon_inode:[eventpoll]", "anon_inode:inotify",
         "anon_inode:[timerfd]", "anon_inode:[signalfd]", "anon_inode:[pidfd]",
     };

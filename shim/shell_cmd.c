@@ -26,7 +26,7 @@ static int is_assignment(const char *raw)
 
 static int is_reserved(const char *w)
 {
-    static const char *const reserved[] = {
+    static const char reserved[][9] = {
         "if", "then", "else", "elif", "fi", "do", "done", "case", "esac",
         "while", "until", "for", "in", "function", "select", "time", "!",
         "{", "}", "[[", "]]",
@@ -37,13 +37,47 @@ static int is_reserved(const char *w)
     return 0;
 }
 
+/* The word starting at *p (no leading blank) copied to *o without its
+ * quotes; *p and *o move past it.  -1 when it holds anything the shell
+ * would expand, redirect, chain or comment out, or an unclosed quote. */
+static int read_word(const char **p, char **o)
+{
+    static const char special[] = ";&|<>()$`\\*?[]{}~#!\n\r";
+    const char *s = *p;
+    char *d = *o;
+    while (*s != '\0' && *s != ' ' && *s != '\t') {
+        if (*s == '\'') {
+            const char *end = strchr(s + 1, '\'');
+            if (end == NULL)
+                return -1;
+            memcpy(d, s + 1, (size_t)(end - s - 1));
+            d += end - s - 1;
+            s = end + 1;
+        } else if (*s == '"') {
+            for (s++; *s != '"'; s++) {
+                if (*s == '\0' || *s == '$' || *s == '`' || *s == '\\')
+                    return -1;
+                *d++ = *s;
+            }
+            s++;
+        } else if (strchr(special, *s) != NULL) {
+            return -1;
+        } else {
+            *d++ = *s++;
+        }
+    }
+    *d++ = '\0';
+    *p = s;
+    *o = d;
+    return 0;
+}
+
 int shell_cmd_parse(const char *cmd, char *buf, char **words, size_t max_words,
                     struct shell_cmd *out)
 {
-    static const char special[] = ";&|<>()$`\\*?[]{}~#!\n\r";
     memset(out, 0, sizeof *out);
     out->words = words;
-    size_t n = 0, cmd_index = 0, cmd_offset = 0;
+    size_t n = 0;
     int seen_cmd = 0;
     const char *p = cmd;
     char *o = buf;
@@ -56,32 +90,12 @@ int shell_cmd_parse(const char *cmd, char *buf, char **words, size_t max_words,
             return -1;
         const char *raw = p;
         words[n] = o;
-        while (*p != '\0' && *p != ' ' && *p != '\t') {
-            if (*p == '\'') {
-                const char *end = strchr(p + 1, '\'');
-                if (end == NULL)
-                    return -1;
-                memcpy(o, p + 1, (size_t)(end - p - 1));
-                o += end - p - 1;
-                p = end + 1;
-            } else if (*p == '"') {
-                for (p++; *p != '"'; p++) {
-                    if (*p == '\0' || *p == '$' || *p == '`' || *p == '\\')
-                        return -1;
-                    *o++ = *p;
-                }
-                p++;
-            } else if (strchr(special, *p) != NULL) {
-                return -1;
-            } else {
-                *o++ = *p++;
-            }
-        }
-        *o++ = '\0';
+        if (read_word(&p, &o) != 0)
+            return -1;
         if (!seen_cmd && !is_assignment(raw)) {
             seen_cmd = 1;
-            cmd_index = n;
-            cmd_offset = (size_t)(raw - cmd);
+            out->cmd = n;
+            out->cmd_offset = (size_t)(raw - cmd);
             if (is_reserved(words[n]))
                 return -1;
         }
@@ -91,7 +105,5 @@ int shell_cmd_parse(const char *cmd, char *buf, char **words, size_t max_words,
         return -1;
     words[n] = NULL;
     out->n_words = n;
-    out->cmd = cmd_index;
-    out->cmd_offset = cmd_offset;
     return 0;
 }

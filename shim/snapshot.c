@@ -59,7 +59,7 @@ static void mix_file(uint64_t *h, const char *path)
  * line is compared, so a line a newer kernel adds counts. */
 static int varying(const char *line)
 {
-    static const char *const keys[] = {
+    static const char keys[][28] = {
         "State:", "Tgid:", "Ngid:", "Pid:", "PPid:", "NStgid:", "NSpid:",
         "FDSize:", "Vm", "Rss", "HugetlbPages:", "SigQ:", "SigBlk:",
         "SigIgn:", "SigCgt:", "Umask:", "voluntary_ctxt_switches:",
@@ -345,30 +345,54 @@ static int locks_row(uint64_t *h)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int (*take)(uint64_t *h);
-} g_rows[SNAPSHOT_ROWS] = {
-    { "status (ids, groups, capabilities, no_new_privs, seccomp, affinity, "
-      "pending signals, tracer...)", status_row },
-    { "namespaces", namespaces_row },
-    { "root directory", root_row },
-    { "LSM attributes", lsm_row },
-    { "resource limits", limits_row },
-    { "scheduling", scheduling_row },
-    { "I/O priority", ioprio_row },
-    { "oom_score_adj", oom_row },
-    { "cgroup", cgroup_row },
-    { "prctl attributes", prctl_row },
-    { "personality", personality_row },
-    { "interval timers", timers_row },
-    { "NUMA policy", numa_row },
-    { "session keyring", keyring_row },
-    { "audit ids", audit_row },
-    { "coredump filter and autogroup", coredump_autogroup_row },
-    { "children", children_row },
-    { "record locks", locks_row },
+/* The rows' names, for messages: "the forked child's <name> differs". */
+static const char g_names[SNAPSHOT_ROWS][40] = {
+    "/proc/self/status (ids, caps, ...)",
+    "namespaces",
+    "root directory",
+    "LSM attributes",
+    "resource limits",
+    "scheduling",
+    "I/O priority",
+    "oom_score_adj",
+    "cgroup",
+    "prctl attributes",
+    "personality",
+    "interval timers",
+    "NUMA policy",
+    "session keyring",
+    "audit ids",
+    "coredump filter and autogroup",
+    "children",
+    "record locks",
 };
+
+/* One row into *h: a switch, not a table of function pointers (which
+ * the loader would relocate in every process). */
+static int take_row(int i, uint64_t *h)
+{
+    switch (i) {
+    case 0: return status_row(h);
+    case 1: return namespaces_row(h);
+    case 2: return root_row(h);
+    case 3: return lsm_row(h);
+    case 4: return limits_row(h);
+    case 5: return scheduling_row(h);
+    case 6: return ioprio_row(h);
+    case 7: return oom_row(h);
+    case 8: return cgroup_row(h);
+    case 9: return prctl_row(h);
+    case 10: return personality_row(h);
+    case 11: return timers_row(h);
+    case 12: return numa_row(h);
+    case 13: return keyring_row(h);
+    case 14: return audit_row(h);
+    case 15: return coredump_autogroup_row(h);
+    case 16: return children_row(h);
+    case 17: return locks_row(h);
+    default: return -1;
+    }
+}
 
 int snapshot_take(struct snapshot *s)
 {
@@ -376,7 +400,7 @@ int snapshot_take(struct snapshot *s)
     int r = 0;
     for (int i = 0; i < SNAPSHOT_ROWS; i++) {
         s->row[i] = FNV_OFFSET;
-        if (g_rows[i].take(&s->row[i]) != 0)
+        if (take_row(i, &s->row[i]) != 0)
             r = -1;
     }
     errno = saved;
@@ -393,7 +417,7 @@ int snapshot_diff(const struct snapshot *a, const struct snapshot *b)
 
 const char *snapshot_row_name(int row)
 {
-    return row >= 0 && row < SNAPSHOT_ROWS ? g_rows[row].name : "?";
+    return row >= 0 && row < SNAPSHOT_ROWS ? g_names[row] : "?";
 }
 
 static int sem_line(const char *line, void *ctx)

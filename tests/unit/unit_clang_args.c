@@ -112,7 +112,7 @@ static void test_table(void)
     /* Every entry is well formed: names start with '-', flags take none. */
     for (size_t k = 0; k < clang_opts_count; k++) {
         CHECK(clang_opts[k].name[0] == '-');
-        CHECK(clang_opts[k].form != OPT_FLAG || clang_opts[k].value_ok == NULL);
+        CHECK(clang_opts[k].form != OPT_FLAG || clang_opts[k].values == VALUE_ANY);
     }
 }
 

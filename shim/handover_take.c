@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* handover_parent.c - the parent's side of the fork handover (handover.h):
+/* handover_take.c - the parent's side of the fork handover (handover.h):
  * receive the child's exec, make it a plan (plan_from_offer), become clang.
  * Runs in the parent after fork returned there: malloc and stdio are fine.
  */
@@ -86,9 +86,9 @@ static char **split(char *buf, uint64_t bytes, uint32_t n)
     return v;
 }
 
-static int receive(int sock, struct offer *o)
+/* The header, and the descriptors that come with it (cwd first). */
+static int receive_header(int sock, struct offer *o, long deadline)
 {
-    long deadline = clock_ms() + HANDOVER_MARGIN_MS;
     union {
         char buf[CMSG_SPACE(sizeof(int) * (HANDOVER_FDS_MAX + 1))];
         struct cmsghdr align;
@@ -114,18 +114,23 @@ static int receive(int sock, struct offer *o)
         memcpy(o->fds + o->n_received, CMSG_DATA(c), k * sizeof(int));
         o->n_received += (int)k;
     }
-    if ((size_t)r < sizeof o->m &&
-        read_all(sock, (char *)&o->m + r, sizeof o->m - (size_t)r,
-                 deadline) != 0)
+    if ((size_t)r < sizeof o->m)
+        return read_all(sock, (char *)&o->m + r, sizeof o->m - (size_t)r,
+                        deadline);
+    return 0;
+}
+
+static int receive(int sock, struct offer *o)
+{
+    long deadline = clock_ms() + HANDOVER_MARGIN_MS;
+    if (receive_header(sock, o, deadline) != 0)
         return -1;
     const struct handover_msg *m = &o->m;
-    if (m->magic == HANDOVER_DECLINE)
-        return -1;
     if (m->magic != HANDOVER_MAGIC || m->n_fds > HANDOVER_FDS_MAX ||
         (int)m->n_fds + 1 != o->n_received || m->path_len == 0 ||
         m->path_len > 4096 || m->argc == 0 ||
         m->argv_bytes + m->envp_bytes > HANDOVER_BYTES_MAX)
-        return -1;
+        return -1;              /* a decline, or malformed */
     o->numbers = calloc(m->n_fds + 1, sizeof(int));
     o->path = malloc(m->path_len);
     o->argv_buf = malloc(m->argv_bytes + 1);
@@ -183,12 +188,21 @@ static const char *declined(uint32_t reason)
         return "the child is confined apart from skc (Landlock, an LSM)";
     if (reason == HANDOVER_UNREADABLE)
         return "the child's state cannot be read";
-    return reason < SNAPSHOT_ROWS ? snapshot_row_name((int)reason) : "?";
+    if (reason >= SNAPSHOT_ROWS)
+        return "?";
+    static char text[80];       /* the parent's only, while it decides */
+    snprintf(text, sizeof text, "the child's %s differs from skc's",
+             snapshot_row_name((int)reason));
+    return text;
 }
 
-static const struct become_how g_how_fork = {
-    "forks and execs", "the child runs clang", NULL,
-};
+/* How this way of starting clang is named in messages. */
+static struct become_how fork_how(int *claim)
+{
+    struct become_how how = { "forks and execs", "the child runs clang",
+                              claim };
+    return how;
+}
 
 /* The offer received and decided: exec it in place, or say why not. */
 static const char *act_on(struct offer *o, int sock, int *word)
@@ -219,8 +233,7 @@ static const char *act_on(struct offer *o, int sock, int *word)
     struct exec_plan plan;
     const char *why = plan_from_offer(&plan, &d, &x, &fa);
     if (why == NULL) {
-        struct become_how how = g_how_fork;
-        how.claim = word;
+        struct become_how how = fork_how(word);
         why = become_clang(&plan, &how);
         plan_free(&plan);
     }
@@ -228,7 +241,7 @@ static const char *act_on(struct offer *o, int sock, int *word)
     return why;
 }
 
-void handover_wait(int sock, int *word)
+void handover_take(int sock, int *word)
 {
     const struct settings *s = process_settings();
     if (!wait_readable(sock, s->fork_wait_ms)) {
@@ -248,8 +261,10 @@ void handover_wait(int sock, int *word)
         why = declined(o.m.argc);
     else if (o.n_received || o.m.magic)
         why = "malformed offer";
-    if (why != NULL)
-        become_explain(&g_how_fork, o.path ? o.path : "clang", why, NULL);
+    if (why != NULL) {
+        struct become_how how = fork_how(NULL);
+        become_explain(&how, o.path ? o.path : "clang", why, NULL);
+    }
     handover_settle(word, HANDOVER_CHILD_EXECS);
     wake(sock);                 /* harmless if the child is already gone */
     release(&o);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* spawn_path.c - see spawn_path.h. */
-#include "spawn_path.h"
+/* by_spawn.c - see by_spawn.h. */
+#include "by_spawn.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -11,10 +11,6 @@
 #include "plan.h"
 #include "policy.h"
 #include "process.h"
-
-static const struct become_how g_how = {
-    "spawns", "spawning clang as usual", NULL,
-};
 
 /* What policy needs to know of the call. */
 static struct spawn_view view_of(const char *prog, char *const argv[],
@@ -45,6 +41,7 @@ void spawn_in_place(const char *prog, int use_path,
     int cancel;
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
     const struct settings *s = process_settings();
+    const struct become_how how = { "spawns", "spawning clang as usual", NULL };
 
     struct fa_list list;
     int known = actions_snapshot(fa, &list) == 0;
@@ -56,12 +53,12 @@ void spawn_in_place(const char *prog, int use_path,
         struct exec_plan plan;
         why = plan_build(&plan, &d, prog, use_path, &list, attr, argv, envp);
         if (why == NULL) {
-            why = become_clang(&plan, &g_how);
+            why = become_clang(&plan, &how);
             plan_free(&plan);
         }
     }
     if (why != NULL)
-        become_explain(&g_how, prog, why, d.bad_arg);
+        become_explain(&how, prog, why, d.bad_arg);
     actions_free(&list);
     pthread_setcancelstate(cancel, NULL);
     errno = saved_errno;

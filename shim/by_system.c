@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* system_path.c - see system_path.h. */
-#include "system_path.h"
+/* by_system.c - see by_system.h. */
+#include "by_system.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,10 +20,6 @@ extern char **environ;
 
 #define WORDS_MAX 4096
 
-static const struct become_how g_how = {
-    "runs", "running system() as usual", NULL,
-};
-
 /* The PATH sh will search: a PATH=... prefix of the command wins. */
 static const char *search_path(const struct shell_cmd *c)
 {
@@ -37,7 +33,7 @@ static const char *search_path(const struct shell_cmd *c)
 /* `cmd` parsed into words[] (buf holds them); NULL when the caller may be
  * replaced by `sh -c cmd`, else why not.  *prog: the program word. */
 static const char *try(const char *cmd, char *buf, char **words,
-                       const char **prog)
+                       const char **prog, const struct become_how *how)
 {
     const struct settings *s = process_settings();
     struct shell_cmd c;
@@ -72,7 +68,7 @@ static const char *try(const char *cmd, char *buf, char **words,
     if (why != NULL)
         return why;
     plan.clang_argv = c.words + c.cmd;
-    why = become_clang(&plan, &g_how);
+    why = become_clang(&plan, how);
     plan_free(&plan);
     return why;
 }
@@ -86,10 +82,11 @@ void system_in_place(const char *cmd)
     char *buf = malloc(len + 1);
     char **words = malloc((WORDS_MAX + 1) * sizeof *words);
     const char *prog = "sh";
+    const struct become_how how = { "runs", "running system() as usual", NULL };
     if (buf != NULL && words != NULL) {
-        const char *why = try(cmd, buf, words, &prog);
+        const char *why = try(cmd, buf, words, &prog, &how);
         if (why != NULL)
-            become_explain(&g_how, prog, why, NULL);
+            become_explain(&how, prog, why, NULL);
     }
     free(buf);
     free(words);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* system_path.h - system("clang++ ...") in a caller.
+/* by_system.h - clang started by system("clang++ ...") in a caller.
  *
  * When the command is one simple command (shell_cmd.h) whose program is
  * clang and exists, the caller becomes `/bin/sh -c cmd` in place: exactly
@@ -11,8 +11,8 @@
  * caller's: its pid now ends as sh ends.  Returns if it did not act; the
  * wrapper then runs the real system().  errno kept.
  */
-#ifndef SKCEXEC_SYSTEM_PATH_H
-#define SKCEXEC_SYSTEM_PATH_H
+#ifndef SKCEXEC_BY_SYSTEM_H
+#define SKCEXEC_BY_SYSTEM_H
 
 void system_in_place(const char *cmd);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* handover_child.c - the fork wrapper and the child's side of the handover
- * (see handover.h).  Everything from fork's return in the child on is
- * async-signal-safe: syscalls, stack buffers and pure functions only.
+/* handover_offer.c - the child's side of the fork handover (handover.h):
+ * offer the exec of clang to the parent, and wait for its verdict.
+ * Everything here runs between fork and exec, so it is async-signal-safe:
+ * syscalls, stack buffers and pure functions only.
  */
 #include "handover.h"
 
@@ -11,7 +12,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -19,11 +19,12 @@
 
 #include "clock.h"
 #include "fdtable.h"
-#include "equivalence.h"
+#include "resolve.h"
 #include "policy.h"
 #include "process.h"
-#include "procfs.h"
 #include "snapshot.h"
+
+extern char **environ;
 
 int handover_in_child;
 static int g_fd = -1;           /* child: our end of the socket pair */
@@ -34,59 +35,18 @@ static int *g_word;             /* the arbitration word (handover.h) */
 static long g_verdict_ms;       /* how long to wait for the parent's verdict */
 static struct snapshot g_parent_snap;
 
-pid_t handover_fork(fork_fn real_fork)
+void handover_arm(int fd, pid_t parent, int *word, long wait_ms,
+                  const struct snapshot *parent_snap)
 {
-    int saved = errno;
-    /* Offer a handover only where an exec in place could be equivalent:
-     * one thread, no children, every row of the caller's own state
-     * (equivalence.h), nothing a child could change unseen; and take the
-     * parent's snapshot the child will compare its own with. */
-    struct snapshot snap;
-    if (procfs_threads() != 1 || equivalence_refusal(NULL) != NULL ||
-        snapshot_unseen_refusal() != NULL || snapshot_take(&snap) != 0) {
-        errno = saved;
-        return real_fork();     /* a plain fork */
-    }
-    int *word = mmap(NULL, sizeof *word, PROT_READ | PROT_WRITE,
-                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    int sv[2];
     struct stat st;
-    if (word == MAP_FAILED) {
-        errno = saved;
-        return real_fork();
-    }
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-        munmap(word, sizeof *word);
-        errno = saved;
-        return real_fork();
-    }
-    if (fstat(sv[1], &st) != 0)
-        st.st_ino = 0;
-    const struct settings *set = process_settings();
-    pid_t parent = getpid();
-    errno = saved;
-    pid_t pid = real_fork();
-    if (pid == 0) {
-        close(sv[0]);
-        g_fd = sv[1];
-        g_ino = st.st_ino;
-        g_child_pid = getpid();
-        g_parent_pid = parent;
-        g_word = word;
-        g_verdict_ms = set->wait_ms + HANDOVER_MARGIN_MS;
-        memcpy(&g_parent_snap, &snap, sizeof snap);
-        handover_in_child = 1;
-        errno = saved;
-        return 0;
-    }
-    int fork_errno = errno;
-    close(sv[1]);
-    if (pid > 0)
-        handover_wait(sv[0], word);  /* returns unless this process is clang */
-    close(sv[0]);
-    munmap(word, sizeof *word);
-    errno = pid < 0 ? fork_errno : saved;
-    return pid;
+    g_fd = fd;
+    g_ino = fstat(fd, &st) == 0 ? st.st_ino : 0;
+    g_child_pid = getpid();
+    g_parent_pid = parent;
+    g_word = word;
+    g_verdict_ms = wait_ms + HANDOVER_MARGIN_MS;
+    memcpy(&g_parent_snap, parent_snap, sizeof g_parent_snap);
+    handover_in_child = 1;
 }
 
 /* Is g_fd still our socket?  The child may have closed it and reused the
@@ -98,7 +58,9 @@ static int ours(void)
            st.st_ino == g_ino;
 }
 
-int handover_child(void)
+/* Is this process the child of a caller's fork, still holding its end?
+ * (Not a grandchild made by _Fork or clone: it has another pid.) */
+static int handover_child(void)
 {
     return handover_in_child && g_fd >= 0 && getpid() == g_child_pid;
 }
@@ -210,38 +172,16 @@ static int collect_inherited(int fd, void *ctx)
     return 0;
 }
 
-/* Send the offer; 0 on success. */
-static int send_offer(const char *path, char *const argv[], char *const envp[],
-                      const struct fdset *fds, int cwd)
+/* The header, with the cwd and the fds as SCM_RIGHTS; 0 on success. */
+static int send_header(const struct handover_msg *m, const struct fdset *fds,
+                       int cwd)
 {
-    struct handover_msg m;
-    memset(&m, 0, sizeof m);
-    m.magic = HANDOVER_MAGIC;
-    m.n_fds = fds->n;
-    m.path_len = (uint32_t)strlen(path) + 1;
-    count(argv, &m.argc, &m.argv_bytes);
-    count(envp, &m.envc, &m.envp_bytes);
-    if (m.argv_bytes + m.envp_bytes > HANDOVER_BYTES_MAX)
-        return -1;
-    sigprocmask(SIG_BLOCK, NULL, &m.sigmask);
-    sigemptyset(&m.ignored);
-    for (int s = 1; s < NSIG; s++) {
-        struct sigaction a;
-        if (sigaction(s, NULL, &a) == 0 && !(a.sa_flags & SA_SIGINFO) &&
-            a.sa_handler == SIG_IGN)
-            sigaddset(&m.ignored, s);
-    }
-    mode_t um = umask(0);
-    umask(um);
-    m.umask = um;
-
-    /* The header carries the cwd and the fds as SCM_RIGHTS. */
     union {
         char buf[CMSG_SPACE(sizeof(int) * (HANDOVER_FDS_MAX + 1))];
         struct cmsghdr align;
     } ctl;
     memset(&ctl, 0, sizeof ctl);
-    struct iovec iov = { &m, sizeof m };
+    struct iovec iov = { (void *)m, sizeof *m };
     struct msghdr mh = { 0 };
     mh.msg_iov = &iov;
     mh.msg_iovlen = 1;
@@ -260,9 +200,43 @@ static int send_offer(const char *path, char *const argv[], char *const envp[],
     if (w < 0)
         return -1;
     /* A stream socket may take part of the header: send the rest. */
-    if ((size_t)w < sizeof m && send_all((char *)&m + w, sizeof m - (size_t)w))
+    if ((size_t)w < sizeof *m)
+        return send_all((const char *)m + w, sizeof *m - (size_t)w);
+    return 0;
+}
+
+/* The signal state and umask the exec would keep. */
+static void fill_state(struct handover_msg *m)
+{
+    sigprocmask(SIG_BLOCK, NULL, &m->sigmask);
+    sigemptyset(&m->ignored);
+    for (int s = 1; s < NSIG; s++) {
+        struct sigaction a;
+        if (sigaction(s, NULL, &a) == 0 && !(a.sa_flags & SA_SIGINFO) &&
+            a.sa_handler == SIG_IGN)
+            sigaddset(&m->ignored, s);
+    }
+    mode_t um = umask(0);
+    umask(um);
+    m->umask = um;
+}
+
+/* Send the offer; 0 on success. */
+static int send_offer(const char *path, char *const argv[], char *const envp[],
+                      const struct fdset *fds, int cwd)
+{
+    struct handover_msg m;
+    memset(&m, 0, sizeof m);
+    m.magic = HANDOVER_MAGIC;
+    m.n_fds = fds->n;
+    m.path_len = (uint32_t)strlen(path) + 1;
+    count(argv, &m.argc, &m.argv_bytes);
+    count(envp, &m.envc, &m.envp_bytes);
+    if (m.argv_bytes + m.envp_bytes > HANDOVER_BYTES_MAX)
         return -1;
-    if (send_all(fds->fd, sizeof(int) * fds->n) != 0 ||
+    fill_state(&m);
+    if (send_header(&m, fds, cwd) != 0 ||
+        send_all(fds->fd, sizeof(int) * fds->n) != 0 ||
         send_all(path, m.path_len) != 0 ||
         send_strings(argv, m.argc) != 0 || send_strings(envp, m.envc) != 0)
         return -1;
@@ -368,7 +342,10 @@ static uint32_t same_as_parent(void)
     return HANDOVER_SAME;
 }
 
-void handover_offer(const char *path, char *const argv[], char *const envp[])
+/* Offer the exec of `path` (resolved) to the parent.  Returns if the
+ * child must exec by itself; _exits if the parent became clang. */
+static void offer_exec(const char *path, char *const argv[],
+                       char *const envp[])
 {
     int saved = errno;
     if (!handover_child() || !ours()) {
@@ -405,6 +382,31 @@ void handover_offer(const char *path, char *const argv[], char *const envp[])
     if (sent)
         await_verdict();        /* _exits if the parent became clang */
     handover_settle(g_word, HANDOVER_CHILD_EXECS);
+    handover_release();
+    errno = saved;
+}
+
+/* In the child of a caller's fork: offer the exec to the parent.  Out of
+ * line: a grandchild made by _Fork or clone (not handover_child()) passes
+ * through handover_exec without this frame. */
+static __attribute__((noinline)) void offer(const char *prog, int use_path,
+                                            char *const argv[],
+                                            char *const envp[])
+{
+    /* execvp and friends search the PATH of the calling process. */
+    char path[PATH_MAX];
+    if (prog != NULL && argv != NULL &&
+        resolve_program(AT_FDCWD, prog, use_path, env_lookup(environ, "PATH"),
+                        path, sizeof path) == 0)
+        offer_exec(path, argv, envp);
+}
+
+void handover_exec(const char *prog, int use_path, char *const argv[],
+                   char *const envp[])
+{
+    int saved = errno;
+    if (handover_child())
+        offer(prog, use_path, argv, envp);
     handover_release();
     errno = saved;
 }
