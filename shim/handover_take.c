@@ -191,7 +191,7 @@ static const char *declined(uint32_t reason)
     if (reason >= SNAPSHOT_ROWS)
         return "?";
     static char text[80];       /* the parent's only, while it decides */
-    snprintf(text, sizeof text, "the child's %s differs from skc's",
+    snprintf(text, sizeof text, "the child's %s: not skc's",
              snapshot_row_name((int)reason));
     return text;
 }

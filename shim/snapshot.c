@@ -230,24 +230,40 @@ static int audit_row(uint64_t *h)
     return 0;
 }
 
+/* prctl(2) options newer than some kernel headers this builds against. */
+#ifndef PR_GET_IO_FLUSHER
+#define PR_GET_IO_FLUSHER 58
+#endif
+#ifndef PR_SME_GET_VL
+#define PR_SME_GET_VL 64
+#endif
+#ifndef PR_GET_MDWE
+#define PR_GET_MDWE 66
+#endif
+#ifndef PR_GET_MEMORY_MERGE
+#define PR_GET_MEMORY_MERGE 68
+#endif
+#ifndef PR_SPEC_L1D_FLUSH
+#define PR_SPEC_L1D_FLUSH 2
+#endif
+#ifndef PR_GET_SHADOW_STACK_STATUS
+#define PR_GET_SHADOW_STACK_STATUS 74
+#endif
+
 /* Every prctl(2) attribute that can be read: those that store through a
  * pointer, then those that return their value. */
 static int prctl_row(uint64_t *h)
 {
     static const int by_pointer[] = {
-        1 /* PR_GET_PDEATHSIG */, 37 /* PR_GET_CHILD_SUBREAPER */,
-        25 /* PR_GET_TSC */, 19 /* PR_GET_ENDIAN */, 9 /* PR_GET_FPEMU */,
-        11 /* PR_GET_FPEXC */, 5 /* PR_GET_UNALIGN */,
-        74 /* PR_GET_SHADOW_STACK_STATUS */,
+        PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER, PR_GET_TSC, PR_GET_ENDIAN,
+        PR_GET_FPEMU, PR_GET_FPEXC, PR_GET_UNALIGN, PR_GET_SHADOW_STACK_STATUS,
     };
     static const int by_value[] = {
-        3 /* PR_GET_DUMPABLE */, 7 /* PR_GET_KEEPCAPS */,
-        27 /* PR_GET_SECUREBITS */, 39 /* PR_GET_NO_NEW_PRIVS */,
-        30 /* PR_GET_TIMERSLACK */, 42 /* PR_GET_THP_DISABLE */,
-        58 /* PR_GET_IO_FLUSHER */, 34 /* PR_MCE_KILL_GET */,
-        56 /* PR_GET_TAGGED_ADDR_CTRL */, 46 /* PR_GET_FP_MODE */,
-        51 /* PR_SVE_GET_VL */, 64 /* PR_SME_GET_VL */, 66 /* PR_GET_MDWE */,
-        68 /* PR_GET_MEMORY_MERGE */,
+        PR_GET_DUMPABLE, PR_GET_KEEPCAPS, PR_GET_SECUREBITS,
+        PR_GET_NO_NEW_PRIVS, PR_GET_TIMERSLACK, PR_GET_THP_DISABLE,
+        PR_GET_IO_FLUSHER, PR_MCE_KILL_GET, PR_GET_TAGGED_ADDR_CTRL,
+        PR_GET_FP_MODE, PR_SVE_GET_VL, PR_SME_GET_VL, PR_GET_MDWE,
+        PR_GET_MEMORY_MERGE,
     };
     for (size_t i = 0; i < sizeof by_pointer / sizeof *by_pointer; i++) {
         unsigned long v = 0;
@@ -256,8 +272,11 @@ static int prctl_row(uint64_t *h)
     }
     for (size_t i = 0; i < sizeof by_value / sizeof *by_value; i++)
         mix_result(h, prctl(by_value[i], 0, 0, 0, 0));
-    for (long which = 0; which < 3; which++)   /* PR_SPEC_STORE_BYPASS... */
-        mix_result(h, prctl(52 /* PR_GET_SPECULATION_CTRL */, which, 0, 0, 0));
+    static const int speculation[] = { PR_SPEC_STORE_BYPASS,
+                                       PR_SPEC_INDIRECT_BRANCH,
+                                       PR_SPEC_L1D_FLUSH };
+    for (size_t i = 0; i < sizeof speculation / sizeof *speculation; i++)
+        mix_result(h, prctl(PR_GET_SPECULATION_CTRL, speculation[i], 0, 0, 0));
     return 0;
 }
 
@@ -480,20 +499,28 @@ const char *snapshot_unseen_refusal(void)
 
 int snapshot_confined_apart(pid_t parent)
 {
-    char path[40] = "/proc/";
-    char digits[16];
-    int n = 0;
-    size_t k = 6;
-    do
-        digits[n++] = (char)('0' + parent % 10);
-    while ((parent /= 10) > 0);
-    while (n > 0)
-        path[k++] = digits[--n];
-    memcpy(path + k, "/environ", 9);
     int saved = errno;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0)
-        close(fd);
+    /* kcmp(2) asks for PTRACE_MODE_READ on both processes (KCMP_VM: 1). */
+    long r = syscall(SYS_kcmp, (long)getpid(), (long)parent, 1L, 0L, 0L);
+    int apart = r < 0;
+    if (r < 0 && errno == ENOSYS) {
+        /* A kernel without kcmp: /proc/PID/mem asks for PTRACE_MODE_ATTACH,
+         * which no more than READ allows only where nothing confines. */
+        char path[40] = "/proc/";
+        char digits[16];
+        int n = 0;
+        size_t k = 6;
+        do
+            digits[n++] = (char)('0' + parent % 10);
+        while ((parent /= 10) > 0);
+        while (n > 0)
+            path[k++] = digits[--n];
+        memcpy(path + k, "/mem", 5);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            close(fd);
+        apart = fd < 0;
+    }
     errno = saved;
-    return fd < 0;
+    return apart;
 }

@@ -48,8 +48,8 @@ const char *snapshot_unseen_refusal(void);
 /* In the child: 1 when it is confined apart from its parent (it entered a
  * Landlock domain or another LSM confinement the parent is not in), or
  * cannot tell.  landlock(7): a process may ptrace another only if the
- * other's domain is within its own, so a child that can read its parent's
- * /proc/PID/environ (a ptrace-mode check) added no layer of its own. */
+ * other's domain is within its own, so a child allowed kcmp(2) on its
+ * parent (a PTRACE_MODE_READ check) added no layer of its own. */
 int snapshot_confined_apart(pid_t parent);
 
 #endif
