@@ -39,6 +39,7 @@ observe_extra() { probe_facts "$1"; }
 @test "in place: a close-on-exec FIFO writer stays open for its reader while clang runs" {
     mkfifo "$T/fifo"
     export STATE_FIFO=$T/fifo
+    # shellcheck disable=SC2016 # expanded by bash -c
     same_without_and_with_shim timeout 60 bash -c \
         '(cat "$STATE_FIFO" >/dev/null 2>&1 &); exec skc posix_spawnp p:fifo'
     plain_says "fifo: a writer has it open"

@@ -104,6 +104,7 @@ teardown() {
     same_without_and_with_shim timeout 60 skc
     # qemu-user runs posix_spawn's CLONE_VFORK child as a plain fork, and
     # the exec's error never reaches the caller: nothing fails to undo.
+    # shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim
     if grep -qx "posix_spawn: 0" <<<"$plain"; then
         skip "posix_spawn reports no exec error here even without the library (qemu-user?)"
     fi
