@@ -28,12 +28,17 @@ setup() {
 }
 
 # sh -c '-x/clang++ x.ll': sh takes the command for options and fails.
+# A glibc whose system() ends sh's options with "--" (Debian 13's) runs
+# the command: then only the comparison is left.
 @test "system(): a command starting with '-' is sh's option, not clang" {
     mkdir -p "$T/lead/-x"
     cp "$T/bin/clang++" "$T/lead/-x/clang++"
     # shellcheck disable=SC2016 # expanded by bash -c
     same_without_and_with_shim timeout 60 bash -c \
         'cp -r "$0"/-x . && exec skc "-x/clang++ x.ll"' "$T/lead"
+    if grep -qx "status=0" <<<"$plain"; then
+        skip "this glibc's system() passes '--' to sh: no option to misread"
+    fi
     plain_says "status=2"
     plain_says "sh: 0: Illegal option -/"
 }
