@@ -36,6 +36,7 @@ setup() {
     # shellcheck disable=SC2016 # expanded by bash -c
     same_without_and_with_shim timeout 60 bash -c \
         'cp -r "$0"/-x . && exec skc "-x/clang++ x.ll"' "$T/lead"
+    # shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim
     if grep -qx "status=0" <<<"$plain"; then
         skip "this glibc's system() passes '--' to sh: no option to misread"
     fi
