@@ -140,11 +140,18 @@ make_memory_cgroup() {
 }
 
 # Removes cgroup $1, first moving out whatever a failed test left in it.
+# A group whose last process has just exited can refuse rmdir (EBUSY) for
+# a moment: a few tries, 0.2 s apart.
 remove_cgroup() {
     [ -d "$1" ] || return 0
-    local pid
-    while read -r pid; do
-        echo "$pid" >"$1/../cgroup.procs" 2>/dev/null || true
-    done <"$1/cgroup.procs"
+    local pid try
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        while read -r pid; do
+            echo "$pid" >"$1/../cgroup.procs" 2>/dev/null || true
+        done <"$1/cgroup.procs"
+        rmdir "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "cannot remove cgroup $1 (try $try):"; cat "$1/cgroup.procs"
     rmdir "$1"
 }
