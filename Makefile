@@ -29,8 +29,11 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
             $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe \
             $(BUILD)/fixtures/pidfd_caller \
+            $(BUILD)/fixtures/state_caller $(BUILD)/fixtures/state_probe \
+            $(BUILD)/fixtures/group_kill $(BUILD)/fixtures/vfork_errno \
+            $(BUILD)/fixtures/system_caller \
             $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c))
-FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
+FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so $(BUILD)/fixtures/empty.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
             $(BUILD)/unit/unit_clang_args \
@@ -58,6 +61,15 @@ $(BUILD)/fixtures/skargo: tests/fixtures/fake_skargo.c tests/fixtures/popen.c te
 $(BUILD)/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# A preload with nothing in it: the "without the library" side of the
+# differential tests (tests/differential.bats).
+$(BUILD)/fixtures/empty.so: bench/empty.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
+
+$(BUILD)/fixtures/state_caller: tests/fixtures/state_items.h tests/fixtures/fail.h
+$(BUILD)/fixtures/system_caller: tests/fixtures/trust.h tests/fixtures/fail.h
 
 $(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)

@@ -93,3 +93,65 @@ same_without_and_with_shim() {
         return 1
     fi
 }
+
+# $plain (the run without the shim) has line $1: the behaviour a test is
+# about does show without the library, so the test cannot pass vacuously.
+# shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim
+plain_says() {
+    grep -qxF -- "$1" <<<"$plain" || {
+        echo "without the shim, no line '$1':"; printf '%s\n' "$plain"
+        return 1
+    }
+}
+
+# The state fixtures: state_caller (skc) sets up a process state and starts
+# clang through one path, state_probe (clang++) appends what it sees to
+# $STATE_PROBE_REPORT.
+setup_state_fixtures() {
+    cp "$BUILD/fixtures/state_caller" "$T/bin/skc"
+    cp "$BUILD/fixtures/state_probe" "$T/bin/clang++"
+    export STATE_PROBE_REPORT="$T/probe.report"
+    unset STATE_PROBE_IR_WAIT_MS STATE_PROBE_SLEEP_MS STATE_PROBE_EXIT \
+          STATE_PROBE_RAISE STATE_LOCKS STATE_FIFO STATE_OUTSIDE_DIR \
+          STATE_SANDBOX STATE_CGROUP
+}
+
+# What the probe reported in a run in directory $1 (written "."), without
+# its "pid:" line (clang in skc's own pid is the library's point, not a
+# difference) and bats' own variables.  The report is then removed for the
+# next run.
+probe_facts() {
+    if [ -e "$STATE_PROBE_REPORT" ]; then
+        grep -v -e '^pid: ' -e '^env: BATS_' "$STATE_PROBE_REPORT" | sed "s#$1#.#g"
+        rm -f "$STATE_PROBE_REPORT"
+    else
+        echo "clang did not run"
+    fi
+}
+
+# A fresh cgroup v1 memory group named $1 with a 1 GiB limit: prints its
+# path, or fails where there is none to make (not root, no v1 hierarchy).
+make_memory_cgroup() {
+    local cg=/sys/fs/cgroup/memory/$1
+    [ -w /sys/fs/cgroup/memory/cgroup.procs ] && mkdir "$cg" 2>/dev/null ||
+        return 1
+    echo $((1 << 30)) >"$cg/memory.limit_in_bytes" || { rmdir "$cg"; return 1; }
+    echo "$cg"
+}
+
+# Removes cgroup $1, first moving out whatever a failed test left in it.
+# A group whose last process has just exited can refuse rmdir (EBUSY) for
+# a moment: a few tries, 0.2 s apart.
+remove_cgroup() {
+    [ -d "$1" ] || return 0
+    local pid try
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        while read -r pid; do
+            echo "$pid" >"$1/../cgroup.procs" 2>/dev/null || true
+        done <"$1/cgroup.procs"
+        rmdir "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "cannot remove cgroup $1 (try $try):"; cat "$1/cgroup.procs"
+    rmdir "$1"
+}

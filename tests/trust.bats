@@ -24,15 +24,6 @@ teardown() {
     fi
 }
 
-# $plain (the run without the shim) has line $1.
-# shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim (helpers.bash)
-plain_says() {
-    grep -qxF -- "$1" <<<"$plain" || {
-        echo "without the shim, no line '$1':"; printf '%s\n' "$plain"
-        return 1
-    }
-}
-
 # 1. A process that is not skc: a child made by _Fork or clone (no fork
 # handlers) execs while another thread is in dlsym.  The child must not
 # need the loader's lock, which that thread may have held at the fork.
@@ -113,6 +104,7 @@ plain_says() {
     same_without_and_with_shim timeout 60 skc
     # qemu-user runs posix_spawn's CLONE_VFORK child as a plain fork, and
     # the exec's error never reaches the caller: nothing fails to undo.
+    # shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim
     if grep -qx "posix_spawn: 0" <<<"$plain"; then
         skip "posix_spawn reports no exec error here even without the library (qemu-user?)"
     fi
