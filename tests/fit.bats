@@ -16,7 +16,14 @@ setup() {
     PROFILE="$BUILD/bin/skcexec-profile"
     [ -x "$SKCEXEC" ] && [ -x "$PROFILE" ] ||
         { echo "build $SKCEXEC and $PROFILE first (make bats)" >&2; return 1; }
+    # Under make asan, SHIM_PRELOAD is "ASAN_RT LIB": the runtime must stay
+    # first, so it is the LD_PRELOAD the wrapper starts from.
+    PRE=${SHIM_PRELOAD:+${SHIM_PRELOAD% *}}
+    unset LD_PRELOAD
 }
+
+# skcexec fit, started with no preload of ours.
+fit() { LD_PRELOAD="$PRE" "$SKCEXEC" fit "$@"; }
 
 # KEY's value in the "skcexec-fit: peak_mib=..." line of report $1.
 fit_field() {
@@ -62,7 +69,7 @@ real() {
 # and sum must be what happens there, with and without the library.
 # Sets VERDICT (fits=... at that limit).
 against_reality() {
-    local skc_args=$1 plain=(env -u LD_PRELOAD) shim=(env LD_PRELOAD="$LIB")
+    local skc_args=$1 plain=(env -u LD_PRELOAD) shim=(env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}")
     export FAKECLANG_ALLOC_MB=$2 FAKECLANG_HOLD_MS=500
     # shellcheck disable=SC2086 # skc's arguments, split on purpose
     set -- skc $skc_args -o "$T/out"
@@ -72,7 +79,7 @@ against_reality() {
     local sum=$PEAK limit=$(( (PEAK + max) / 2 ))
     [ "$STATUS" = 0 ]
 
-    run "$SKCEXEC" fit --limit "$limit" -- "$@"
+    run fit --limit "$limit" -- "$@"
     printf '%s\n' "$output" >"$T/fit.log"
     echo "fit at $limit MiB (status $status):"; cat "$T/fit.log"
     [ "$status" -eq 0 ]   # fits the first limit with the library
@@ -95,6 +102,7 @@ against_reality() {
     [ "$OOM" = 0 ] && [ "$STATUS" = 0 ]
 }
 
+# bats test_tags=no-asan
 @test "anonymous heap, two sizes: estimate within 5% of the real peak; OOM-killed without the library, as predicted" {
     need_cgroup
     against_reality "--hold-mb 300" 200
@@ -103,6 +111,7 @@ against_reality() {
     [ "$VERDICT" = with ]
 }
 
+# bats test_tags=no-asan
 @test "heap in a shared state file, two sizes: estimate within 5%; reclaimed, not killed, without the library, as predicted" {
     need_cgroup
     # As a real skc run by skargo: --init <build>/..._state.db; the
@@ -115,7 +124,7 @@ against_reality() {
 
 @test "the table: skc, clang, the rest and the estimate per unit, marked as estimates; the verdict per limit" {
     export FAKECLANG_ALLOC_MB=100 FAKECLANG_HOLD_MS=300
-    run --separate-stderr "$SKCEXEC" fit --limit 100 --limit 4096 -- skc --hold-mb 200 -o "$T/out"
+    run --separate-stderr fit --limit 100 --limit 4096 -- skc --hold-mb 200 -o "$T/out"
     printf '%s\n' "$stderr"
     [ "$status" -eq 1 ]  # 200 MiB do not fit 100, even with the library
     [[ "$stderr" == *"fit: will the build fit? (MiB; ~ marks an estimate"* ]]
@@ -132,7 +141,7 @@ against_reality() {
 
 @test "a skargo-like build: the unit is named by its package, skc was replaced by clang" {
     export FAKECLANG_ALLOC_MB=100 FAKECLANG_HOLD_MS=300
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 -- \
+    run --separate-stderr fit --limit 4096 -- \
         skargo --pkg-root "$T/pkg" --pre-tool llvm-config -- \
         --init "$T/pkg/state.db" --state-mb 100 --hold-mb 100 -o "$T/pkg/demo-1"
     printf '%s\n' "$stderr"
@@ -146,7 +155,7 @@ against_reality() {
 
 @test "skc not replaced (SKCEXEC_DISABLE, --batch): said, and the estimate is the measured peak" {
     export FAKECLANG_ALLOC_MB=50 FAKECLANG_HOLD_MS=300
-    SKCEXEC_DISABLE=1 run --separate-stderr "$SKCEXEC" fit --limit 4096 -- skc --hold-mb 100 -o "$T/a"
+    SKCEXEC_DISABLE=1 run --separate-stderr fit --limit 4096 -- skc --hold-mb 100 -o "$T/a"
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
     grep -Eq '^  a \[[0-9]+\] +not replaced: SKCEXEC_DISABLE=1; its clang ran next to it' <<<"$stderr"
@@ -155,7 +164,7 @@ against_reality() {
     printf '%s\n' "$stderr" >"$T/f.log"
     [ "$(fit_field "$T/f.log" peak_without_mib)" = "$(fit_field "$T/f.log" peak_mib)" ]
 
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 -- skc --batch 2 --hold-mb 100 -o "$T/b"
+    run --separate-stderr fit --limit 4096 -- skc --batch 2 --hold-mb 100 -o "$T/b"
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
     grep -Eq '^  b \[[0-9]+\] +not replaced: it ran with --batch' <<<"$stderr"
@@ -168,7 +177,7 @@ against_reality() {
     mv "$T/bin/skc" "$T/real/skc"
     printf '#!/bin/sh\n"%s" "$@"\n' "$T/real/skc" >"$T/bin/skc"
     chmod +x "$T/bin/skc"
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 -- skc --hold-mb 100 -o "$T/w"
+    run --separate-stderr fit --limit 4096 -- skc --hold-mb 100 -o "$T/w"
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
     [[ "$stderr" == *" replaced=1 not_replaced=0 "* ]]
@@ -176,7 +185,7 @@ against_reality() {
     # A skc's fork between fork and exec has skc's name and program: not
     # a skc (sampled every ms, to catch one now and then).
     cp "$BUILD/fixtures/exec_caller" "$T/bin/skc"
-    SKCEXEC_DISABLE=1 run --separate-stderr "$SKCEXEC" fit --interval 1 --limit 4096 -- \
+    SKCEXEC_DISABLE=1 run --separate-stderr fit --interval 1 --limit 4096 -- \
         skc --via fork-execvp --hold-mb 100 -o "$T/f"
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
@@ -184,7 +193,7 @@ against_reality() {
 }
 
 @test "a build that starts no clang: nothing for the library to change" {
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 -- skc --emit=sklib -o "$T/lib"
+    run --separate-stderr fit --limit 4096 -- skc --emit=sklib -o "$T/lib"
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"  no skc was replaced by clang (none started one)"* ]]
@@ -192,22 +201,22 @@ against_reality() {
 }
 
 @test "exit status: CMD's when it fails, else 0 or 1 by the first limit" {
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 -- sh -c 'exit 3'
+    run --separate-stderr fit --limit 4096 -- sh -c 'exit 3'
     [ "$status" -eq 3 ]
     [[ "$stderr" == *"skcexec-fit: limit_mib=4096 fits="* ]]
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 -- sh -c 'kill -9 $$'
+    run --separate-stderr fit --limit 4096 -- sh -c 'kill -9 $$'
     [ "$status" -eq 137 ]
     # the first limit decides: 1 then 4096 fails, 4096 then 1 passes
-    run --separate-stderr "$SKCEXEC" fit --limit 1 --limit 4096 -- skc --hold-mb 20 -o "$T/o"
+    run --separate-stderr fit --limit 1 --limit 4096 -- skc --hold-mb 20 -o "$T/o"
     [ "$status" -eq 1 ]
-    run --separate-stderr "$SKCEXEC" fit --limit 4096 --limit=1 -- skc --hold-mb 20 -o "$T/o"
+    run --separate-stderr fit --limit 4096 --limit=1 -- skc --hold-mb 20 -o "$T/o"
     [ "$status" -eq 0 ]
-    run -127 --separate-stderr "$SKCEXEC" fit -- no-such-command-here
+    run -127 --separate-stderr fit -- no-such-command-here
     [ "$stderr" = "skcexec: no-such-command-here: command not found" ]
 }
 
 @test "default limits: this machine's or container's, then 4096 MiB" {
-    run --separate-stderr "$SKCEXEC" fit -- true
+    run --separate-stderr fit -- true
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
     total=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo)
@@ -222,7 +231,7 @@ against_reality() {
     cg="/sys/fs/cgroup/memory${rel%/}/skcexec-fit-test-$$"
     mkdir "$cg" || skip "cannot make a memory cgroup in our own"
     echo $((3000 << 20)) >"$cg/memory.limit_in_bytes"
-    output=$( (echo "$BASHPID" >"$cg/cgroup.procs" && exec "$SKCEXEC" fit -- true) 2>&1 ) || true
+    output=$( (echo "$BASHPID" >"$cg/cgroup.procs" && fit -- true) 2>&1 ) || true
     rmdir "$cg"
     printf '%s\n' "$output"
     grep -q '^limit 3000 MiB (this container: cgroup v1 limit): fits' <<<"$output"
@@ -232,7 +241,7 @@ against_reality() {
 
 @test "--no-cgroup: every figure is a sum of sampled RSS, and says so" {
     export FAKECLANG_ALLOC_MB=100 FAKECLANG_HOLD_MS=300
-    run --separate-stderr "$SKCEXEC" fit --no-cgroup --interval 20 --limit 4096 -- skc --hold-mb 200 -o "$T/o"
+    run --separate-stderr fit --no-cgroup --interval 20 --limit 4096 -- skc --hold-mb 200 -o "$T/o"
     printf '%s\n' "$stderr"
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"(MiB; ~ marks an estimate: the RSS of each process sampled every 20 ms)"* ]]
@@ -247,7 +256,7 @@ against_reality() {
 }
 
 @test "--output FILE: the report goes there" {
-    run --separate-stderr "$SKCEXEC" fit --output "$T/r.txt" --limit 4096 -- true
+    run --separate-stderr fit --output "$T/r.txt" --limit 4096 -- true
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
     grep -q '^skcexec-fit: limit_mib=4096 fits=' "$T/r.txt"
@@ -257,16 +266,16 @@ against_reality() {
     for args in "" "--limit 0 true" "--limit abc true" "--limit=-5 true" "--limit 12x true" \
                 "--limit" "--bogus true" "--limit 99999999999 true"; do
         # shellcheck disable=SC2086 # the words of each case
-        run --separate-stderr "$SKCEXEC" fit $args
+        run --separate-stderr fit $args
         echo "fit $args: $status: $stderr"
         [ "$status" -eq 2 ]
         [ "${#stderr_lines[@]}" -eq 1 ]
         [[ "$stderr" == "skcexec: fit: "*" (see skcexec --help)" ]]
         [ -z "$output" ]
     done
-    run --separate-stderr "$SKCEXEC" fit
+    run --separate-stderr fit
     [ "$stderr" = "skcexec: fit: no command given (see skcexec --help)" ]
-    run --separate-stderr "$SKCEXEC" fit --limit 0 -- touch "$T/ran"
+    run --separate-stderr fit --limit 0 -- touch "$T/ran"
     [ "$stderr" = "skcexec: fit: --limit: not a number of MiB from 1 to 1073741824: '0' (see skcexec --help)" ]
     [ ! -e "$T/ran" ]
     # the profiler's own option
@@ -280,6 +289,7 @@ against_reality() {
     [ ! -e "$T/ran" ]
 }
 
+# bats test_tags=no-asan
 @test "no /proc (with or without a cgroup): one line and status 2" {
     [ "$(id -u)" = 0 ] && command -v unshare >/dev/null || skip "needs root and unshare"
     unshare -m true 2>/dev/null || skip "no mount namespace here (a chroot?)"
@@ -302,15 +312,15 @@ against_reality() {
 @test "skcexec -- fit runs a program named fit; options before fit apply" {
     printf '#!/bin/sh\necho "fit program: $*"\n' >"$T/bin/fit"
     chmod +x "$T/bin/fit"
-    run "$SKCEXEC" -- fit a b
+    LD_PRELOAD="$PRE" run "$SKCEXEC" -- fit a b
     [ "$status" -eq 0 ]
     [ "$output" = "fit program: a b" ]
     export FAKECLANG_ALLOC_MB=10 FAKECLANG_HOLD_MS=100
-    run --separate-stderr "$SKCEXEC" --callers myskc fit --limit 4096 -- skc --hold-mb 20 -o "$T/o"
+    LD_PRELOAD="$PRE" run --separate-stderr "$SKCEXEC" --callers myskc fit --limit 4096 -- skc --hold-mb 20 -o "$T/o"
     [ "$status" -eq 0 ]
     # skc is no caller now: not a unit, and clang ran as its child
     [[ "$stderr" == *" replaced=0 not_replaced=0 "* ]]
-    run "$SKCEXEC" fit --help
+    run fit --help
     [ "$status" -eq 0 ]
     [[ "${lines[0]}" == "usage: skcexec [OPTIONS] fit [FIT OPTIONS] [--] CMD [ARGS...]" ]]
 }
