@@ -562,8 +562,8 @@ static enum fits verdict(FILE *out, const struct fit_limit *l, long peak_with,
         fprintf(out, "fits only with the library: headroom ~%ld MiB; without it ~%ld MiB "
                 "over", mib(lim - need_with), mib(need_without - lim));
     else
-        fprintf(out, "does not fit, even with the library: ~%ld MiB over (skc or clang "
-                "alone is too big for it)", mib(need_with - lim));
+        fprintf(out, "does not fit, even with the library: ~%ld MiB over",
+                mib(need_with - lim));
     /* A fit on the anonymous part alone: the rest of the peak is page
      * cache the kernel has to write back and reclaim on the way. */
     long peak = v == FITS_WITHOUT ? peak_without : peak_with;
@@ -576,14 +576,17 @@ static enum fits verdict(FILE *out, const struct fit_limit *l, long peak_with,
 int fit_report(FILE *out, struct fit *f, const struct tree *t, const struct options *opt,
                const struct result *r)
 {
-    int from_cg = f->use_cg != 0 && !strncmp(r->source, "cgroup", 6);
+    /* The samples read the group's usage (or there were none, and the
+     * peak is the group's); the group's peak is exact. */
+    int from_cg = f->use_cg == 1 || (f->use_cg < 0 && !strncmp(r->source, "cgroup", 6));
+    int exact = from_cg && !strncmp(r->source, "cgroup", 6);
     long peak = r->peak_mib * 1024;
     if (!f->samples) /* CMD ended before the first one: the peak is all */
         f->need_with = f->need_without = f->est_max = peak;
     /* The group's peak is exact, the samples may miss it (a short run
      * can end before the first one that sees it): the largest sample
      * gets the exact peak, the difference taken as anonymous. */
-    if (from_cg && f->samples && peak > f->usage_max) {
+    if (exact && f->samples && peak > f->usage_max) {
         long need = f->usage_max_need + peak - f->usage_max;
         if (need > f->need_with)
             f->need_with = need;
@@ -591,7 +594,7 @@ int fit_report(FILE *out, struct fit *f, const struct tree *t, const struct opti
             f->need_without = need + f->usage_max_extra_need;
     }
     /* When that sample is a clang's, its moment gets it too. */
-    if (from_cg && f->usage_max_unit != NO_ENTRY && peak > f->usage_max) {
+    if (exact && f->usage_max_unit != NO_ENTRY && peak > f->usage_max) {
         struct unit *u = &f->units[f->usage_max_unit];
         long corrected = peak + f->usage_max_extra;
         if (corrected > u->worst_kib) {
@@ -625,7 +628,7 @@ int fit_report(FILE *out, struct fit *f, const struct tree *t, const struct opti
                 "is the measured peak\n", n ? "" : " (none started one)");
     fprintf(out, "with the library: peak %ld MiB (%s), ~%ld MiB of it anonymous "
             "(what a limit must hold)\n", r->peak_mib,
-            from_cg ? "measured" : "sampled", mib(need_with));
+            exact ? "measured" : "sampled", mib(need_with));
     fprintf(out, "without it: peak ~%ld MiB (estimated), ~%ld MiB of it anonymous",
             mib(without), mib(need_without));
     const struct unit *worst = replaced ? &f->units[order[0]] : NULL;
