@@ -8,9 +8,10 @@ PROFILE_SRC := cmd/skcexec-profile.c cmd/profile_run.c cmd/profile_signal.c \
                cmd/profile_kill.c cmd/profile_sample.c cmd/profile_report.c \
                cmd/profile_cgroup.c cmd/profile_output.c cmd/profile_chart.c \
                cmd/profile_fit.c
-# --fit names skc and clang the way the library does: its own pure parsers.
-PROFILE_SHIM_SRC := shim/settings.c shim/policy.c
-PROFILE_HDR := cmd/profile.h shim/settings.h shim/policy.h
+# --fit names skc and clang the way the library does: its pure parts
+# (PURE_SRC: settings, policy), linked in as the unit tests link them.
+PROFILE_SHIM_SRC := $(PURE_SRC)
+PROFILE_HDR := cmd/profile.h $(SHIM_HDR)
 
 $(PROFILE_BIN): $(PROFILE_SRC) $(PROFILE_SHIM_SRC) $(PROFILE_HDR)
 	@mkdir -p $(@D)
