@@ -211,6 +211,25 @@ static const char *why_not(const struct info *in, int pid)
     return why;
 }
 
+/* Whether process PID is a caller as the library decides it: the name of
+ * its program (/proc/PID/exe) or of its argv[0] is in SKCEXEC_CALLERS.
+ * Its name alone can mislead: in the middle of an exec the name is still
+ * the old one while the program is already the new one. */
+static int runs_caller(const struct fit *f, int pid)
+{
+    char path[64], exe[PATH_MAX];
+    snprintf(path, sizeof path, "/proc/%d/exe", pid);
+    ssize_t n = readlink(path, exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    size_t len;
+    char *cmd = read_proc(pid, "cmdline", &len);
+    int yes = policy_caller_name(n > 0 ? policy_basename(exe) : NULL,
+                                 cmd && len ? policy_basename(cmd) : NULL,
+                                 &f->lists.callers) != NULL;
+    free(cmd);
+    return yes;
+}
+
 /* Whether processes A and B run the same program (/proc/PID/exe); yes
  * when that cannot be read (the caller knows they have the same name). */
 static int same_program(int a, int b)
@@ -401,19 +420,22 @@ void fit_sample(struct fit *f, const struct tree *t, const struct cgroup *cg, lo
     f->prev_file = f->file;
     f->prev_peak = f->peak;
 
-    /* The processes first seen now: skc first, then clang, which looks
-     * for its skc.  A process named skc that runs its parent's program is
-     * the parent's child between its fork (or posix_spawn's clone) and
-     * its exec: not a skc, but what skc starts, about to be. */
+    /* skc first, then the clang first seen now, which looks for its skc.
+     * A process named skc that runs its parent's program is the parent's
+     * child between its fork (or posix_spawn's clone) and its exec: not a
+     * skc, but what skc starts, about to be.  One that is not a skc yet is
+     * looked at again at each sample: an exec that keeps the name (a
+     * script named skc running the real one) makes no new entry. */
     for (size_t i = 0; i < t->nlive; i++) {
         size_t id = t->live[i];
         const struct entry *e = &t->entries[id];
         struct info *in = info_of(f, id);
-        if (in->seen || !is_caller(f, e->comm))
+        if (in->caller || !is_caller(f, e->comm))
             continue;
         size_t parent = live_pid(t, e->ppid);
-        in->caller = parent == NO_ENTRY || !is_caller(f, t->entries[parent].comm) ||
-                     !same_program(e->pid, e->ppid);
+        in->caller = runs_caller(f, e->pid) &&
+                     (parent == NO_ENTRY || !is_caller(f, t->entries[parent].comm) ||
+                      !same_program(e->pid, e->ppid));
         if (in->caller)
             describe_skc(in, e->pid);
     }
