@@ -77,9 +77,6 @@ struct fit {
     long file;                         /* U - N now: file page cache */
     long prev_usage, prev_need;        /* the last sample's U, N, file */
     long prev_file, prev_peak;         /* page cache and peak counter */
-    long usage_max, usage_max_extra;   /* the largest sampled U, X then, */
-    long usage_max_need, usage_max_extra_need;   /* N and X's need then */
-    size_t usage_max_unit;             /* a unit running then, or NO_ENTRY */
     long need_with, need_without;      /* largest N, largest N + X */
     long est_max;                      /* largest U + X */
 };
@@ -103,8 +100,6 @@ struct fit *fit_new(void)
     settings_parse(&f->lists, &env);
     f->use_cg = -1;
     f->peak = f->prev_peak = -1;
-    f->usage_max = -1;
-    f->usage_max_unit = NO_ENTRY;
     return f;
 }
 
@@ -382,6 +377,16 @@ static void place_clang(struct fit *f, const struct tree *t, size_t id)
 
 /* ---- sampling ------------------------------------------------------------- */
 
+/* NEED, anonymous memory held at a moment with the library, and what
+ * it would have been without: NEED + EXTRA_NEED. */
+static void note_need(struct fit *f, long need, long extra_need)
+{
+    if (need > f->need_with)
+        f->need_with = need;
+    if (need + extra_need > f->need_without)
+        f->need_without = need + extra_need;
+}
+
 void fit_sample(struct fit *f, const struct tree *t, const struct cgroup *cg, long t_ms)
 {
     long rss_sum = 0, need_sum = 0;
@@ -405,20 +410,6 @@ void fit_sample(struct fit *f, const struct tree *t, const struct cgroup *cg, lo
         long long bytes = cg_peak_bytes(cg);
         f->peak = bytes < 0 ? -1 : (long)(bytes >> 10);
     }
-    /* The moment the peak counter saw between two samples counts too,
-     * with what it grew by that was not page cache. */
-    if (f->prev_peak >= 0 && f->peak > f->prev_peak) {
-        long need = f->prev_need + anon_growth(f->peak - f->prev_usage,
-                                               f->file - f->prev_file);
-        if (need > f->need_with)
-            f->need_with = need;
-        if (need > f->need_without)
-            f->need_without = need;
-    }
-    f->prev_usage = u_kib;
-    f->prev_need = n_kib;
-    f->prev_file = f->file;
-    f->prev_peak = f->peak;
 
     /* skc first, then the clang first seen now, which looks for its skc.
      * A process named skc that runs its parent's program is the parent's
@@ -463,8 +454,7 @@ void fit_sample(struct fit *f, const struct tree *t, const struct cgroup *cg, lo
     }
 
     /* What the replaced skc of every clang running now would add. */
-    long extra = 0, extra_need = 0, biggest = -1;
-    size_t unit = NO_ENTRY;
+    long extra = 0, extra_need = 0;
     for (size_t i = 0; i < t->nlive; i++) {
         size_t id = t->live[i];
         size_t u = info_of(f, id)->unit;
@@ -472,37 +462,37 @@ void fit_sample(struct fit *f, const struct tree *t, const struct cgroup *cg, lo
             continue;
         extra += f->units[u].add_kib;
         extra_need += f->units[u].add_need_kib;
-        if (f->units[u].add_kib > biggest) {
-            biggest = f->units[u].add_kib;
-            unit = u;
-        }
     }
+    long est = u_kib + extra;
+    /* The group's peak counter rose since the last sample: the usage
+     * reached it in between, a moment the samples missed, and of what it
+     * rose by, what was not page cache counts as anonymous.  Nothing is
+     * added for the clangs running: a skc's pages may still have been
+     * in the group then (an exec frees the old heap as it goes, or when
+     * a reader of /proc lets go of it), and would count twice. */
+    if (f->prev_peak >= 0 && f->peak > f->prev_peak)
+        note_need(f, f->prev_need + anon_growth(f->peak - f->prev_usage,
+                                                f->file - f->prev_file), 0);
     for (size_t i = 0; i < t->nlive; i++) {
         size_t id = t->live[i];
         size_t u = info_of(f, id)->unit;
         if (u == NO_ENTRY || !f->units[u].replaced || f->units[u].clang != id)
             continue;
         struct unit *un = &f->units[u];
-        if (u_kib + extra > un->worst_kib) {
-            un->worst_kib = u_kib + extra;
+        if (est > un->worst_kib) {
+            un->worst_kib = est;
             un->worst_ms = t_ms;
             un->clang_kib = subtree_anon(t, t->entries[id].pid);
-            un->rest_kib = un->worst_kib - un->skc_kib - un->clang_kib;
+            un->rest_kib = est - un->skc_kib - un->clang_kib;
         }
     }
-    if (u_kib > f->usage_max) {
-        f->usage_max = u_kib;
-        f->usage_max_extra = extra;
-        f->usage_max_need = n_kib;
-        f->usage_max_extra_need = extra_need;
-        f->usage_max_unit = unit;
-    }
-    if (u_kib + extra > f->est_max)
-        f->est_max = u_kib + extra;
-    if (n_kib > f->need_with)
-        f->need_with = n_kib;
-    if (n_kib + extra_need > f->need_without)
-        f->need_without = n_kib + extra_need;
+    if (est > f->est_max)
+        f->est_max = est;
+    note_need(f, n_kib, extra_need);
+    f->prev_usage = u_kib;
+    f->prev_need = n_kib;
+    f->prev_file = f->file;
+    f->prev_peak = f->peak;
     f->samples++;
 }
 
@@ -605,27 +595,11 @@ int fit_report(FILE *out, struct fit *f, const struct tree *t, const struct opti
     long peak = r->peak_mib * 1024;
     if (!f->samples) /* CMD ended before the first one: the peak is all */
         f->need_with = f->need_without = f->est_max = peak;
-    /* The group's peak is exact, the samples may miss it (a short run
-     * can end before the first one that sees it): the largest sample
-     * gets the exact peak, the difference taken as anonymous. */
-    if (exact && f->samples && peak > f->usage_max) {
-        long need = f->usage_max_need + peak - f->usage_max;
-        if (need > f->need_with)
-            f->need_with = need;
-        if (need + f->usage_max_extra_need > f->need_without)
-            f->need_without = need + f->usage_max_extra_need;
-    }
-    /* When that sample is a clang's, its moment gets it too. */
-    if (exact && f->usage_max_unit != NO_ENTRY && peak > f->usage_max) {
-        struct unit *u = &f->units[f->usage_max_unit];
-        long corrected = peak + f->usage_max_extra;
-        if (corrected > u->worst_kib) {
-            u->worst_kib = corrected;
-            u->rest_kib = corrected - u->skc_kib - u->clang_kib;
-        }
-        if (corrected > f->est_max)
-            f->est_max = corrected;
-    }
+    /* The group's peak rose after the last sample (a short run ends
+     * before a sample sees it): as between two samples, the rise taken as
+     * anonymous. */
+    if (exact && f->samples && f->prev_peak >= 0 && peak > f->prev_peak)
+        note_need(f, f->prev_need + peak - f->prev_usage, 0);
     long without = f->est_max > peak ? f->est_max : peak;
     long need_with = f->need_with;
     long need_without = f->need_without > need_with ? f->need_without : need_with;
