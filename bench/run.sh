@@ -6,7 +6,10 @@
 #           generated real-size IR and runs the real clang++ -O2 on it, as
 #           skc does: cgroup peak and the ratio shim/baseline next to the
 #           physical limit max(skc, clang) / (skc + clang); OOM_RUNS runs
-#           each under a memory limit midway between max and sum; wall time.
+#           each under a memory limit midway between max and sum; wall time;
+#           `skcexec fit`'s estimate without the library against real runs
+#           without it, at two sizes, anonymous heap or in a state file
+#           (bench/fit.sh).
 #   cost    start-up of a trivial program under no preload, an empty .so,
 #           libskcexec and libeatmydata (a peer preload); posix_spawn and
 #           fork+exec throughput of a non-caller; a real clang compile; the
@@ -21,6 +24,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 # shellcheck source=bench/concurrent.sh
 . "$here/concurrent.sh"
+# shellcheck source=bench/fit.sh
+. "$here/fit.sh"
 
 HOLD=${HOLD:-1500}            # MiB the skc-like program holds
 IR_FUNCS=${IR_FUNCS:-100}     # functions in the generated IR ...
@@ -352,9 +357,10 @@ main() {
             peaks
             oom
             chart
-            concurrent ;;
+            concurrent
+            fit_bench ;;
         *)
-            SKIPPED="memory runs (peak, OOM, wall time) skipped: no memory cgroup here (peak source: $SOURCE)"
+            SKIPPED="memory runs (peak, OOM, wall time, fit) skipped: no memory cgroup here (peak source: $SOURCE)"
             note "$SKIPPED" ;;
     esac
     startup
@@ -363,6 +369,7 @@ main() {
     barrier
     table
     conc_table
+    fit_table
     [ -n "${OOM_LINE:-}" ] && echo "$OOM_LINE"
     if [ "${#failed[@]}" -gt 0 ]; then
         echo "bench: FAILED: ${failed[*]}"
@@ -386,9 +393,26 @@ main_concurrent() {
     echo "bench: done"
 }
 
+# `make bench-fit`: the fit rows alone.
+main_fit() {
+    mkdir -p "$work"
+    prerequisites || return 1
+    machine_info
+    fit_bench
+    echo
+    fit_table
+    if [ "${#failed[@]}" -gt 0 ]; then
+        echo "bench: FAILED: ${failed[*]}"
+        return 1
+    fi
+    echo "bench: done"
+}
+
 mkdir -p "$out"
 if [ "${1-}" = concurrent ]; then
     main_concurrent 2>&1 | tee "$out/bench-concurrent.txt"
+elif [ "${1-}" = fit ]; then
+    main_fit 2>&1 | tee "$out/bench-fit.txt"
 else
     main 2>&1 | tee "$out/bench.txt"
 fi

@@ -8,7 +8,8 @@
  *   profile_report.c   the time line and the summary lines
  *   profile_cgroup.c   the memory cgroup
  *   profile_output.c   --output, --csv and --chart files, written safely
- *   profile_chart.c    the optional gnuplot chart */
+ *   profile_chart.c    the optional gnuplot chart
+ *   profile_fit.c      --fit: the build with and without libskcexec */
 #ifndef SKCEXEC_PROFILE_H
 #define SKCEXEC_PROFILE_H
 
@@ -53,10 +54,20 @@ static inline void *grow(void *array, size_t *cap, size_t need, size_t elem)
 
 /* ---- options (skcexec-profile.c) ------------------------------------------- */
 
+#define FIT_MAX_LIMITS 16
+
+/* --fit MIB[,LABEL]: a limit to check the build against. */
+struct fit_limit {
+    long mib;
+    char label[96];
+};
+
 struct options {
     long interval_ms, limit_mib, top;
     int quiet, no_cgroup;
     const char *chart, *csv, *output;
+    struct fit_limit fit[FIT_MAX_LIMITS];
+    int nfit;                 /* 0: no --fit, a plain profile */
     char **cmd;
 };
 
@@ -124,6 +135,11 @@ int cg_add(struct cgroup *cg, pid_t pid);
 /* The group's peak usage in bytes, or -1 when it has no such counter. */
 long long cg_peak_bytes(const struct cgroup *cg);
 
+/* The group's usage now (memory.current, memory.usage_in_bytes) and the
+ * part of it that is page cache of files, which the kernel can write back
+ * and reclaim (shmem, tmpfs, is not): bytes.  0, or -1 if unreadable. */
+int cg_usage(const struct cgroup *cg, long long *usage, long long *file);
+
 /* How many processes the OOM killer killed in the group, -1 if unknown. */
 long cg_oom_kills(const struct cgroup *cg);
 
@@ -136,15 +152,28 @@ struct mark {
     long t_ms, kib;
 };
 
+/* Resident memory in KiB by kind (/proc/PID/status): anonymous (the heap,
+ * freed when the process exits or execs), file-backed (page cache, which
+ * the kernel can write back and reclaim under a limit), shmem (tmpfs,
+ * shared anonymous: kept until swapped). */
+struct rss {
+    long anon, file, shmem;
+};
+
+#define NO_ENTRY ((size_t)-1)
+
 /* One (process, name) pair: an exec in place (skc becoming clang++) keeps
  * the pid and starts a new entry, so the hand-over shows. */
 struct entry {
-    int pid;
+    int pid, ppid;            /* ppid when first seen */
     unsigned long long start; /* start time: tells a reused pid apart */
     char comm[NAME_LEN];
     char prev[NAME_LEN];      /* name before an exec in place, or "" */
     char next[NAME_LEN];      /* name after one, or "" */
+    size_t from;              /* the entry before that exec, or NO_ENTRY */
     long first_ms, end_ms, kib, max_kib;
+    struct rss rss;           /* at the last sample */
+    struct rss max_anon;      /* at the sample of the largest rss.anon */
     struct mark *marks;       /* first sample, then each big new maximum */
     size_t nmarks, cap_marks;
 };
@@ -280,7 +309,8 @@ struct result {
     long peak_mib;
     const char *source;
     long oom_kills;
-    int status;
+    int status;               /* CMD's */
+    int exit_status;          /* ours: CMD's, or --fit's verdict */
     int stop_sig;             /* the signal that ended the run, or 0 */
     double wall_s;
 };
@@ -290,6 +320,26 @@ struct result {
  * R's peak_mib, source and oom_kills. */
 void report_summary(FILE *out, const struct tree *t, const struct cgroup *cg,
                     const char *cg_why, const struct options *opt, struct result *r);
+
+/* ---- will the build fit? (profile_fit.c) ---------------------------------- */
+
+struct fit;
+
+/* An empty account, with the library's own lists of skc and clang names
+ * (SKCEXEC_CALLERS, SKCEXEC_TARGETS from our environment, which CMD
+ * inherits). */
+struct fit *fit_new(void);
+
+/* After each tree_sample at T_MS: the usage of the group CG (or the RSS
+ * sums without one), the skc and clang processes seen, and what each skc
+ * replaced by clang would add while its clang runs. */
+void fit_sample(struct fit *f, const struct tree *t, const struct cgroup *cg, long t_ms);
+
+/* The table, one verdict line per --fit limit, and the machine-readable
+ * lines; returns the exit status: CMD's when it failed, else 0 when the
+ * build fits the first limit with the library, 1 when it does not. */
+int fit_report(FILE *out, struct fit *f, const struct tree *t, const struct options *opt,
+               const struct result *r);
 
 /* ---- chart (profile_chart.c) ----------------------------------------------- */
 

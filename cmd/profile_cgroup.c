@@ -46,20 +46,29 @@ static void set_why(struct cgroup *cg, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Reads a small file into BUF (NUL-terminated); -1 if it cannot. */
+/* Reads a small file into BUF (NUL-terminated, cut at SIZE - 1 bytes);
+ * -1 if it cannot. */
 static int read_file(const char *path, char *buf, size_t size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    ssize_t n = read(fd, buf, size - 1);
+    size_t len = 0;
+    ssize_t n = 0;
+    while (len < size - 1) {
+        n = read(fd, buf + len, size - 1 - len);
+        if (n > 0)
+            len += (size_t)n;
+        else if (n == 0 || errno != EINTR)
+            break;
+    }
     int err = errno;
     close(fd);
     if (n < 0) {
         errno = err;
         return -1;
     }
-    buf[n] = '\0';
+    buf[len] = '\0';
     return 0;
 }
 
@@ -338,19 +347,57 @@ int cg_add(struct cgroup *cg, pid_t pid)
     return 0;
 }
 
-long long cg_peak_bytes(const struct cgroup *cg)
+/* A whole non-negative number of bytes from a counter file, or -1. */
+static long long read_bytes(const struct cgroup *cg, const char *name)
 {
     char path[PATH_MAX + 32], buf[64];
-    if (!cg->version || !cg->has_peak)
-        return -1;
-    snprintf(path, sizeof path, "%s/%s", cg->dir,
-             cg->version == 2 ? "memory.peak" : "memory.max_usage_in_bytes");
+    snprintf(path, sizeof path, "%s/%s", cg->dir, name);
     if (read_file(path, buf, sizeof buf) != 0)
         return -1;
     char *end;
     errno = 0;
     long long v = strtoll(buf, &end, 10);
     return errno || end == buf || v < 0 ? -1 : v;
+}
+
+long long cg_peak_bytes(const struct cgroup *cg)
+{
+    if (!cg->version || !cg->has_peak)
+        return -1;
+    return read_bytes(cg, cg->version == 2 ? "memory.peak" : "memory.max_usage_in_bytes");
+}
+
+/* The value of the line "KEY N" of a memory.stat text, or -1. */
+static long long stat_value(const char *text, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, key, kl) != 0 || p[kl] != ' ')
+            continue;
+        char *end;
+        long long v = strtoll(p + kl + 1, &end, 10);
+        return end == p + kl + 1 || v < 0 ? -1 : v;
+    }
+    return -1;
+}
+
+int cg_usage(const struct cgroup *cg, long long *usage, long long *file)
+{
+    char path[PATH_MAX + 32], buf[8192];
+    if (!cg->version)
+        return -1;
+    *usage = read_bytes(cg, cg->version == 2 ? "memory.current" : "memory.usage_in_bytes");
+    snprintf(path, sizeof path, "%s/memory.stat", cg->dir);
+    if (*usage < 0 || read_file(path, buf, sizeof buf) != 0)
+        return -1;
+    /* v2: "file" is all page cache, shmem included; v1: "total_cache" is
+     * (hierarchical, and the group may have children of its own). */
+    long long cache = stat_value(buf, cg->version == 2 ? "file" : "total_cache");
+    long long shmem = stat_value(buf, cg->version == 2 ? "shmem" : "total_shmem");
+    if (cache < 0 || shmem < 0 || shmem > cache)
+        return -1;
+    *file = cache - shmem;
+    return 0;
 }
 
 long cg_oom_kills(const struct cgroup *cg)

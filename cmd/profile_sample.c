@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,24 +58,30 @@ int big_step(long from_kib, long to_kib, double factor)
            to_kib - from_kib > 64L * 1024;
 }
 
-static size_t new_entry(struct tree *t, int pid, unsigned long long start,
-                        const char *comm, const char *prev, long t_ms)
+/* FROM: the entry of the same process before an exec in place, or NO_ENTRY. */
+static size_t new_entry(struct tree *t, const struct proc *p, size_t from, long t_ms)
 {
     t->entries = grow(t->entries, &t->cap_entries, t->nentries + 1, sizeof *t->entries);
     struct entry *e = &t->entries[t->nentries];
     memset(e, 0, sizeof *e);
-    e->pid = pid;
-    e->start = start;
-    snprintf(e->comm, sizeof e->comm, "%s", comm);
-    snprintf(e->prev, sizeof e->prev, "%s", prev);
+    e->pid = p->pid;
+    e->ppid = p->ppid;
+    e->start = p->start;
+    snprintf(e->comm, sizeof e->comm, "%s", p->comm);
+    e->from = from;
+    snprintf(e->prev, sizeof e->prev, "%s", from == NO_ENTRY ? "" : t->entries[from].comm);
     e->first_ms = t_ms;
     e->end_ms = -1;
     return t->nentries++;
 }
 
-static void update(struct entry *e, long kib, long t_ms)
+static void update(struct entry *e, const struct rss *r, long t_ms)
 {
+    long kib = r->anon + r->file + r->shmem;
     e->kib = kib;
+    e->rss = *r;
+    if (r->anon > e->max_anon.anon || !e->nmarks)
+        e->max_anon = *r;
     if (!e->nmarks) {
         add_mark(e, t_ms, kib);
         e->max_kib = kib;
@@ -162,13 +169,39 @@ static int read_stat(int pid, struct proc *p)
     return 0;
 }
 
-/* Resident KiB of PID from /proc/PID/statm; -1 if it vanished. */
-static long rss_kib(int pid)
+/* The resident memory of PID in KiB, in its three kinds: RssAnon,
+ * RssFile and RssShmem of /proc/PID/status (Linux 4.5 and later), else
+ * statm's resident and shared pages (shared is file + shmem, counted as
+ * file).  -1 if the process vanished. */
+static int read_rss(int pid, struct rss *r)
 {
     static long page_kib;
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    if (read_small(path, buf, sizeof buf) != 0)
+        return -1;
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"\nRssAnon:", offsetof(struct rss, anon)},
+        {"\nRssFile:", offsetof(struct rss, file)},
+        {"\nRssShmem:", offsetof(struct rss, shmem)},
+    };
+    int found = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *k = strstr(buf, keys[i].key);
+        char *end;
+        long v = k ? strtol(k + strlen(keys[i].key), &end, 10) : -1;
+        if (k && end != k + strlen(keys[i].key) && v >= 0) {
+            *(long *)((char *)r + keys[i].off) = v;
+            found++;
+        }
+    }
+    if (found == 3)
+        return 0;
     if (!page_kib)
         page_kib = sysconf(_SC_PAGESIZE) / 1024;
-    char path[64], buf[256];
     snprintf(path, sizeof path, "/proc/%d/statm", pid);
     if (read_small(path, buf, sizeof buf) != 0)
         return -1;
@@ -176,7 +209,11 @@ static long rss_kib(int pid)
     char *p = buf, *end;
     (void)strtol(p, &p, 10);
     long resident = strtol(p, &end, 10);
-    return end == p ? -1 : resident * page_kib;
+    long shared = strtol(end, &p, 10);
+    if (end == p || shared > resident)
+        return -1;
+    *r = (struct rss){(resident - shared) * page_kib, shared * page_kib, 0};
+    return 0;
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -256,14 +293,12 @@ static size_t entry_for(struct tree *t, const struct proc *p, const size_t *last
         if (e->start == p->start && !strcmp(e->comm, p->comm))
             return *last;
         if (e->start == p->start) {
-            char prev[NAME_LEN];
-            snprintf(prev, sizeof prev, "%s", e->comm);
             end_entry(e, t_ms, p->comm);
-            return new_entry(t, p->pid, p->start, p->comm, prev, t_ms);
+            return new_entry(t, p, *last, t_ms);
         }
         end_entry(e, t_ms, "");
     }
-    return new_entry(t, p->pid, p->start, p->comm, "", t_ms);
+    return new_entry(t, p, NO_ENTRY, t_ms);
 }
 
 /* The first N entries of live_next (this sample's) summed to TOTAL. */
@@ -301,16 +336,17 @@ void tree_sample(struct tree *t, int self, long t_ms)
     long total = 0;
     for (size_t i = 0; i < t->nprocs; i++) {
         struct proc *p = &t->procs[i];
-        long kib;
-        if (p->pid == self || !in_tree(t, p, self) || (kib = rss_kib(p->pid)) < 0)
+        struct rss r;
+        if (p->pid == self || !in_tree(t, p, self) || read_rss(p->pid, &r) != 0)
             continue;
+        long kib = r.anon + r.file + r.shmem;
         /* Both lists are in pid order: walk them together. */
         while (j < t->nlive && t->entries[t->live[j]].pid < p->pid)
             end_entry(&t->entries[t->live[j++]], t_ms, "");
         const size_t *last =
             j < t->nlive && t->entries[t->live[j]].pid == p->pid ? &t->live[j++] : NULL;
         size_t id = entry_for(t, p, last, t_ms);
-        update(&t->entries[id], kib, t_ms);
+        update(&t->entries[id], &r, t_ms);
         t->live_next = grow(t->live_next, &t->cap_live_next, n + 1, sizeof *t->live_next);
         t->live_next[n++] = id;
         total += kib;

@@ -3,7 +3,7 @@
  *
  * usage: skcexec-profile [--interval MS] [--chart FILE] [--csv FILE]
  *            [--limit MIB] [--top N] [--quiet] [--output FILE] [--no-cgroup]
- *            [--] CMD [ARGS...]
+ *            [--fit MIB[,LABEL]]... [--] CMD [ARGS...]
  *
  * Runs CMD, samples the RSS of every process of its tree from /proc, and
  * prints on stderr (or --output FILE; stdout stays CMD's) a time line of
@@ -13,8 +13,11 @@
  * When a memory cgroup is writable, CMD runs in a group of its own and the
  * kernel's high-water mark of that group is the peak (no sample can miss
  * it); otherwise the peak is the largest sampled sum, an estimate.  The
- * exit status is CMD's (128+N when a signal N killed it).  See the man
- * page, man/skcexec-profile.1.
+ * exit status is CMD's (128+N when a signal N killed it).  With --fit
+ * (what `skcexec fit` runs), the report ends with whether the build fits
+ * each limit given without libskcexec, with it, or not at all
+ * (profile_fit.c), and the status says whether it fits the first.  See
+ * the man pages, man/skcexec-profile.1 and man/skcexec.1 (FIT).
  *
  * Why a tree sum: skc (3.4 GB) and the clang it starts (0.9 GB) are two
  * processes, and a machine runs out of memory on their sum.  We are a
@@ -69,10 +72,14 @@ static void help(void)
          "  --quiet        print only the summary lines\n"
          "  --output FILE  write the report to FILE instead of stderr\n"
          "  --no-cgroup    do not use a memory cgroup: the peak is sampled only\n"
+         "  --fit MIB[,LABEL]  say whether the build fits MIB without libskcexec,\n"
+         "                 with it, or not at all (repeatable; see skcexec fit)\n"
          "  --help, --version\n"
          "\n"
          "The exit status is CMD's (128+N if signal N killed it); 2 for a usage\n"
-         "error, 126/127 if CMD cannot be run, 125 if the profiler itself fails.");
+         "error, 126/127 if CMD cannot be run, 125 if the profiler itself fails.\n"
+         "With --fit, when CMD succeeded: 0 if the build fits the first limit with\n"
+         "the library, 1 if it does not.");
     exit(0);
 }
 
@@ -87,6 +94,22 @@ static long number(const char *option, const char *text, long min, long max)
     return v;
 }
 
+/* --fit MIB[,LABEL] */
+static void add_fit(const char *text)
+{
+    if (opt.nfit == FIT_MAX_LIMITS)
+        usage_error("--fit: at most %d limits", FIT_MAX_LIMITS);
+    struct fit_limit *l = &opt.fit[opt.nfit++];
+    const char *comma = strchr(text, ',');
+    char num[32];
+    size_t len = comma ? (size_t)(comma - text) : strlen(text);
+    snprintf(num, sizeof num, "%.*s", (int)(len < sizeof num ? len : sizeof num - 1), text);
+    if (len >= sizeof num)
+        usage_error("--fit: not a number of MiB from 1 to %ld: '%s'", 1L << 30, text);
+    l->mib = number("--fit", num, 1, 1L << 30);
+    snprintf(l->label, sizeof l->label, "%s", comma ? comma + 1 : "");
+}
+
 static void parse_options(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -98,6 +121,7 @@ static void parse_options(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"output", required_argument, NULL, 'o'},
         {"no-cgroup", no_argument, NULL, 'n'},
+        {"fit", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -115,6 +139,7 @@ static void parse_options(int argc, char **argv)
         case 'o': opt.output = optarg; break;
         case 'q': opt.quiet = 1; break;
         case 'n': opt.no_cgroup = 1; break;
+        case 'f': add_fit(optarg); break;
         case 'h': help(); break;
         case 'V': puts(PROG " " VERSION); exit(0);
         case ':': usage_error("option '%s' needs an argument", argv[optind - 1]); break;
@@ -126,6 +151,11 @@ static void parse_options(int argc, char **argv)
     opt.cmd = argv + optind;
     if (opt.no_cgroup && opt.limit_mib)
         usage_error("--limit needs a cgroup: it cannot go with --no-cgroup");
+    /* Without /proc nothing tells skc from clang: no estimate is possible,
+     * with or without a cgroup. */
+    if (opt.nfit && proc_self() < 0)
+        usage_error("--fit needs /proc to see each process's memory, and /proc does "
+                    "not show this process (not mounted?)");
     if (opt.chart) {
         const char *ext = strrchr(opt.chart, '.');
         if (!ext || (strcasecmp(ext, ".png") != 0 && strcasecmp(ext, ".svg") != 0))
@@ -173,16 +203,21 @@ static void make_cgroup(struct cgroup *cg, char *cg_why, size_t why_size)
     }
 }
 
-/* Samples every INTERVAL until no process of the tree is left. */
-static void run_loop(struct child *c, struct tree *tree, int execd)
+/* Samples every INTERVAL until no process of the tree is left; FIT (or
+ * NULL) accounts each sample, with the usage of the group CG. */
+static void run_loop(struct child *c, struct tree *tree, int execd, struct fit *fit,
+                     const struct cgroup *cg)
 {
     long long next = c->t0_ms;
     while (run_reap(c)) {
         run_stop(c);
         long long now = now_ms();
         if (now >= next) {
-            if (execd)
+            if (execd) {
                 tree_sample(tree, c->self, (long)(now - c->t0_ms));
+                if (fit)
+                    fit_sample(fit, tree, cg, (long)(now - c->t0_ms));
+            }
             /* On the grid t0 + k * interval; late samples are skipped,
              * not bunched. */
             long long k = (now - c->t0_ms) / opt.interval_ms + 1;
@@ -197,7 +232,7 @@ static void run_loop(struct child *c, struct tree *tree, int execd)
  * is removed and the files are in place. */
 static char *render_report(const struct tree *tree, const struct top *top,
                            const struct cgroup *cg, const char *cg_why,
-                           struct result *r, size_t *len)
+                           struct fit *fit, struct result *r, size_t *len)
 {
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
@@ -208,6 +243,8 @@ static char *render_report(const struct tree *tree, const struct top *top,
     if (!opt.quiet)
         report_time_line(f, tree, top, &opt);
     report_summary(f, tree, cg, cg_why, &opt, r);
+    if (fit)
+        r->exit_status = fit_report(f, fit, tree, &opt, r);
     if (fclose(f) != 0) {
         fprintf(stderr, PROG ": out of memory\n");
         exit(EXIT_INTERNAL);
@@ -258,22 +295,24 @@ int main(int argc, char **argv)
     struct tree tree;
     tree_init(&tree, csv, chart.samples);
 
+    struct fit *fit = opt.nfit ? fit_new() : NULL;
+
     int execd = run_start(&child, &opt, &cg, cg_why, sizeof cg_why);
-    run_loop(&child, &tree, execd);
+    run_loop(&child, &tree, execd, fit, &cg);
 
     struct result r = {0};
     r.wall_s = (double)(now_ms() - child.t0_ms) / 1000.0;
-    r.status = run_exit_status(&child);
+    r.status = r.exit_status = run_exit_status(&child);
     r.stop_sig = child.stop_sig;
     struct top top;
     report_choose_top(&top, &tree, opt.top);
     size_t len;
-    char *text = render_report(&tree, &top, &cg, cg_why, &r, &len);
+    char *text = render_report(&tree, &top, &cg, cg_why, fit, &r, &len);
     cg_remove(&cg);
     if (csv && out_commit(&csv_out) != 0)
         fprintf(stderr, PROG ": --csv: %s: %s\n", opt.csv, strerror(errno));
     chart_end(&chart, &child, &tree, &top, opt.cmd, r.peak_mib);
     write_report(text, len);
     free(text);
-    return r.status;
+    return r.exit_status;
 }

@@ -442,6 +442,11 @@ EOF
     [ "$(cat "$T/skargo.args")" = "--bin skjs" ]
     clang_ran_in_place
     [[ "$stderr" == *"skcexec-profile: peak_mib="*" status=0 "* ]]
+    # under skcexec fit: a verdict per limit; SKCEXEC_FIT_LIMIT is the gate
+    [[ "$stderr" == *"skcexec-fit: limit_mib=4096 fits="* ]]
+    SKCEXEC_FIT_LIMIT=1 run --separate-stderr sh "$ROOT/contrib/ci/build.sh" --hold-mb 20
+    [ "$status" -eq 1 ]
+    [[ "$stderr" == *"limit 1 MiB: does not fit, even with the library"* ]]
 
     # without the profiler; and a failing link fails the step with
     # skargo's status (3)
