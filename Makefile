@@ -28,9 +28,10 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
             $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
             $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe \
-            $(BUILD)/fixtures/pidfd_caller \
+            $(BUILD)/fixtures/pidfd_caller $(BUILD)/fixtures/system_caller \
+            $(BUILD)/fixtures/wait_status $(BUILD)/fixtures/gen_system_cmds \
             $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c))
-FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so
+FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so $(BUILD)/fixtures/empty.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
             $(BUILD)/unit/unit_real
@@ -57,6 +58,14 @@ $(BUILD)/fixtures/skargo: tests/fixtures/fake_skargo.c tests/fixtures/popen.c te
 $(BUILD)/fixtures/%.so: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+# tests/system_fuzz.bats compares the library with this preload that does
+# nothing (the benchmark's floor).
+$(BUILD)/fixtures/empty.so: bench/empty.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
+
+$(BUILD)/fixtures/system_caller: tests/fixtures/fail.h
 
 $(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)
