@@ -14,8 +14,8 @@
 # The preload list, wherever it shows, is replaced by <preload>.
 #
 # The commands come from gen_system_cmds (see there), seeded:
-#   SYSFUZZ_N     how many (default 300: under a minute on 2 cores; for
-#                 CI, 3000: about 5 min, 9 when the machine is loaded)
+#   SYSFUZZ_N     how many (default 300: 40-85 s here on 2 cores, quiet
+#                 or loaded; for CI, 3000: 9-11 min loaded)
 #   SYSFUZZ_SEED  the seed (default 1)
 # A difference prints the case, its command and a diff (the first 20 in
 # full, then the command only) and fails the test; `gen_system_cmds SEED 1
