@@ -31,7 +31,8 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/pidfd_caller \
             $(BUILD)/fixtures/state_caller $(BUILD)/fixtures/state_probe \
             $(BUILD)/fixtures/group_kill $(BUILD)/fixtures/vfork_errno \
-            $(BUILD)/fixtures/system_caller \
+            $(BUILD)/fixtures/system_caller $(BUILD)/fixtures/wait_status \
+            $(BUILD)/fixtures/gen_system_cmds \
             $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c))
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so $(BUILD)/fixtures/empty.so
 TOOLS    := $(BUILD)/tools/gen_ir
@@ -63,13 +64,13 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 # A preload with nothing in it: the "without the library" side of the
-# differential tests (tests/differential.bats).
+# differential tests (tests/differential.bats, tests/system_fuzz.bats).
 $(BUILD)/fixtures/empty.so: bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
 
 $(BUILD)/fixtures/state_caller: tests/fixtures/state_items.h tests/fixtures/fail.h
-$(BUILD)/fixtures/system_caller: tests/fixtures/trust.h tests/fixtures/fail.h
+$(BUILD)/fixtures/system_caller: tests/fixtures/fail.h
 
 $(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)

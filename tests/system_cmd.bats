@@ -3,8 +3,8 @@
 # system(cmd) in a caller must behave as system(): glibc's runs `sh -c
 # cmd`, and sh stays the command's parent, reports how it ended, and reads
 # a leading - or + as its own options.  skc is system_caller: it writes
-# x.ll, runs system(CMD) and exits with what system() returned (its exit
-# status, or 128 + the signal), printing nothing itself.  The fake clang
+# x.ll (--ir), runs system(CMD) and exits with what system() returned (its
+# exit status, or 128 + the signal), printing nothing itself.  The fake clang
 # is state_probe (it can kill itself with a signal).  Same status and
 # output without and with the library; the run without it must show the
 # shell's part.  Time limits only turn a hang into a failure.
@@ -22,7 +22,7 @@ setup() {
 # skargo shows the difference an exit and a signal make to a build tool.
 @test "system(): a clang killed by a signal is reported by sh, skc exits 143" {
     export STATE_PROBE_RAISE=15
-    same_without_and_with_shim timeout 60 skargo -- "clang++ -O2 -o out x.ll"
+    same_without_and_with_shim timeout 60 skargo -- --ir x.ll "clang++ -O2 -o out x.ll"
     plain_says "error: process did not exit successfully: \`skc\` (exit status: 143)"
     plain_says "Terminated"
 }
@@ -35,7 +35,7 @@ setup() {
     cp "$T/bin/clang++" "$T/lead/-x/clang++"
     # shellcheck disable=SC2016 # expanded by bash -c
     same_without_and_with_shim timeout 60 bash -c \
-        'cp -r "$0"/-x . && exec skc "-x/clang++ x.ll"' "$T/lead"
+        'cp -r "$0"/-x . && exec skc --ir x.ll "-x/clang++ x.ll"' "$T/lead"
     # shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim
     if grep -qx "status=0" <<<"$plain"; then
         skip "this glibc's system() passes '--' to sh: no option to misread"
@@ -52,7 +52,7 @@ setup() {
     chmod +x "$T/lead/badbin/clang++"
     # shellcheck disable=SC2016 # expanded by bash -c
     same_without_and_with_shim timeout 60 bash -c \
-        'cp -r "$0"/badbin . && exec skc "badbin/clang++ -O2 -o out x.ll"' "$T/lead"
+        'cp -r "$0"/badbin . && exec skc --ir x.ll "badbin/clang++ -O2 -o out x.ll"' "$T/lead"
     plain_says "status=127"
     plain_says "sh: 1: badbin/clang++: not found"
 }
