@@ -10,14 +10,24 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN)
 # The wrappers get NULL where libc's headers promise nonnull (real programs
 # do pass it): keep every NULL check the code makes.
 SHIM_CFLAGS := $(CFLAGS) -fPIC -fvisibility=hidden -fno-delete-null-pointer-checks
-SHIM_LDFLAGS := -shared -Wl,--version-script=$(BUILD)/exports.map -Wl,-z,defs
+# Every process of a build maps the library, so what it costs at load time
+# is kept small (tests/startup_budget.bats counts it):
+#   -nostartfiles  without the compiler's crt files the library has no
+#       _init/_fini and no crtbegin code: nothing of it runs at start-up or
+#       exit but its one constructor, and four symbols fewer to bind (TM
+#       clones, gmon, __cxa_finalize).  It registers no atexit or
+#       pthread_atfork handler (they would need crtbegin's __dso_handle:
+#       a link error, not a silent change);
+#   shim/layout.ld  no anonymous mapping for .bss (see the file).
+SHIM_LDFLAGS := -shared -nostartfiles -Wl,--version-script=$(BUILD)/exports.map \
+                -Wl,-z,defs -Wl,-T,shim/layout.ld
 LIBC     := $(shell $(CC) -print-file-name=libc.so.6)
 
 # vfork needs a frameless trampoline: x86_64 and aarch64 have one; elsewhere
 # vfork is not wrapped (see README).
 ARCH     := $(shell $(CC) -dumpmachine | cut -d- -f1)
 SHIM_SRC := $(wildcard shim/*.c) $(wildcard shim/vfork_$(ARCH).S)
-SHIM_HDR := $(wildcard shim/*.h)
+SHIM_HDR := $(wildcard shim/*.h) shim/wrapped.def shim/layout.ld
 LIB      := $(BUILD)/libskcexec.so
 
 # The pure parts, linked into the unit tests (and the fuzzer).
@@ -42,9 +52,9 @@ $(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) $(SHIM_LDFLAGS) -ldl -pthread
 
-$(BUILD)/exports.map: shim/exports.list tools/exports.sh
+$(BUILD)/exports.map: shim/wrapped.def tools/exports.sh
 	@mkdir -p $(@D)
-	sh tools/exports.sh shim/exports.list $(LIBC) > $@
+	sh tools/exports.sh shim/wrapped.def $(LIBC) > $@
 
 $(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)
@@ -80,7 +90,7 @@ $(BUILD)/tools/%: tools/%.c
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
 # real.c is no pure function, but its lookup is checked against dlsym.
-$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h
+$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h shim/wrapped.def
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ishim -o $@ $< shim/real.c -ldl
 

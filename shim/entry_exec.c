@@ -21,8 +21,6 @@
 #include "real.h"
 #include "system_path.h"
 
-#define PUBLIC __attribute__((visibility("default")))
-
 extern char **environ;
 
 typedef int (*execv_fn)(const char *, char *const[]);

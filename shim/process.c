@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "log.h"
 #include "policy.h"
+#include "real.h"
 #include "startup_data.h"
 
 STARTUP_DATA int process_state;
@@ -84,16 +85,17 @@ static int decide(void)
     return 1;
 }
 
-/* glibc passes (argc, argv, envp) to ELF constructors.  Where a libc does
- * not, argv stays NULL and the process stays inert: without its argv we
- * cannot rule out --batch.  Keeping the pointer is all the constructor does
- * (see process.h for why). */
+/* The library's one constructor.  glibc passes (argc, argv, envp) to ELF
+ * constructors.  Where a libc does not, argv stays NULL and the process
+ * stays inert: without its argv we cannot rule out --batch.  Keeping the
+ * pointer is all it does for this file (see process.h for why); real.c
+ * finds the objects its lookups search. */
 __attribute__((constructor)) static void process_init(int argc, char **argv,
                                                       char **envp)
 {
-    (void)envp;
     if (argc > 0 && argv != NULL)
         g_argv = argv;
+    real_init(argc, argv, envp);
 }
 
 /* How long a thread that finds another one deciding waits for its verdict

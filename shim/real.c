@@ -4,8 +4,8 @@
  * Why not dlsym: a wrapper can run in the child of a fork that is not ours
  * (_Fork, raw clone) of a threaded program, where the loader lock dlsym
  * takes may be held for good by a thread that no longer exists there.  And
- * dlsym'ing every slot in the constructor costs ~1300 instructions each,
- * +28k in every process of a build (~2% of a trivial program's start-up).
+ * dlsym'ing every slot at start-up costs ~1300 instructions each, +28k in
+ * every process of a build (~2% of a trivial program's start-up).
  *
  * So the lookup is our own, and reads only what the loader never changes
  * once a program runs: the list of the objects loaded at start-up, their
@@ -17,8 +17,16 @@
  * and picks what dlsym would: a defined function whose version is the
  * default one (not hidden); tests/unit/unit_real.c compares the two.  What
  * it cannot settle goes to dlsym: every slot, in the constructor, when an
- * object has no GNU hash table (a very old toolchain); an IFUNC (glibc
- * defines none of these functions so) at first use.
+ * object has no GNU hash table (a very old toolchain) or the list cannot
+ * be found; an IFUNC (glibc defines none of these functions so) at first
+ * use.
+ *
+ * Every process pays for what this file puts in the library at load time,
+ * so it puts little there: the table below holds numbers, not pointers
+ * (no load-time relocations), and the list of objects is found from the
+ * program's own headers, not through the loader's symbol _r_debug (which
+ * made ld.so a NEEDED dependency to match and a symbol to bind in every
+ * process).  tests/startup_budget.bats counts what is left.
  */
 #include "real.h"
 #include "startup_data.h"
@@ -27,63 +35,73 @@
 #include <elf.h>
 #include <errno.h>
 #include <link.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 
-_Atomic(void *) real_slot_posix_spawn;
-_Atomic(void *) real_slot_posix_spawnp;
-_Atomic(void *) real_slot_posix_spawn_file_actions_init;
-_Atomic(void *) real_slot_posix_spawn_file_actions_destroy;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addopen;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addclose;
-_Atomic(void *) real_slot_posix_spawn_file_actions_adddup2;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addchdir_np;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
-_Atomic(void *) real_slot_execve;
-_Atomic(void *) real_slot_execv;
-_Atomic(void *) real_slot_execvp;
-_Atomic(void *) real_slot_execvpe;
-_Atomic(void *) real_slot_fexecve;
-_Atomic(void *) real_slot_execveat;
-_Atomic(void *) real_slot_fork;
-_Atomic(void *) real_slot_vfork;
-_Atomic(void *) real_slot_system;
-_Atomic(void *) real_slot_pidfd_spawn;
-_Atomic(void *) real_slot_pidfd_spawnp;
+/* The slots: one per WRAP line of wrapped.def. */
+#define WRAP(name, hash) _Atomic(void *) real_slot_##name;
+#define EXPORT(name)
+#include "wrapped.def"
+#undef WRAP
 
-/* Each name with its GNU hash, worked out once here rather than in every
- * process (tests/unit/unit_real.c checks them). */
-#define SLOT(name, hash) { #name, hash, &real_slot_##name }
+/* The names, as one block of text: each name's place in it is a constant
+ * (offsetof), so the table below needs no relocation. */
+struct names {
+#define WRAP(name, hash) char name[sizeof #name];
+#include "wrapped.def"
+#undef WRAP
+};
+static const struct names g_names = {
+#define WRAP(name, hash) #name,
+#include "wrapped.def"
+#undef WRAP
+};
+
+/* Each name with its GNU hash, worked out once in wrapped.def rather than
+ * in every process (tests/unit/unit_real.c checks them). */
 static const struct {
-    const char *name;
+    uint16_t name;              /* offset in g_names */
     uint32_t hash;
-    _Atomic(void *) *slot;
 } g_wanted[] = {
-    SLOT(posix_spawn, 0x3abbbc60u),
-    SLOT(posix_spawnp, 0x923348d0u),
-    SLOT(posix_spawn_file_actions_init, 0x0833b1c2u),
-    SLOT(posix_spawn_file_actions_destroy, 0xcba1bdd8u),
-    SLOT(posix_spawn_file_actions_addopen, 0xe14ba7a9u),
-    SLOT(posix_spawn_file_actions_addclose, 0x09e570cdu),
-    SLOT(posix_spawn_file_actions_adddup2, 0xe145b5f2u),
-    SLOT(posix_spawn_file_actions_addchdir_np, 0xeb61f65eu),
-    SLOT(posix_spawn_file_actions_addfchdir_np, 0x3f7363a4u),
-    SLOT(posix_spawn_file_actions_addclosefrom_np, 0x11d53cbeu),
-    SLOT(posix_spawn_file_actions_addtcsetpgrp_np, 0x13492fd0u),
-    SLOT(execve, 0xfc2c9fc5u),
-    SLOT(execv, 0x0f663360u),
-    SLOT(execvp, 0xfc2c9fd0u),
-    SLOT(execvpe, 0x81c09a35u),
-    SLOT(fexecve, 0xa3c16d4bu),
-    SLOT(execveat, 0xb9d3b1fau),
-    SLOT(fork, 0x7c96e577u),
-    SLOT(vfork, 0x1090218du),
-    SLOT(system, 0x1ceee48au),
-    SLOT(pidfd_spawn, 0x86df78d4u),
-    SLOT(pidfd_spawnp, 0x62ce93c4u),
+#define WRAP(name, hash) { offsetof(struct names, name), hash },
+#include "wrapped.def"
+#undef WRAP
 };
 #define N_WANTED (sizeof g_wanted / sizeof g_wanted[0])
+
+static const char *wanted_name(size_t k)
+{
+    return (const char *)&g_names + g_wanted[k].name;
+}
+
+/* Which entry of g_wanted a slot is (N_WANTED: none).  Comparisons with
+ * the slots' addresses, in code: a table of pointers would be relocated
+ * in every process. */
+static size_t slot_index(const _Atomic(void *) *slot)
+{
+    size_t k = 0;
+#define WRAP(name, hash)                                                      \
+    if (slot == &real_slot_##name)                                            \
+        return k;                                                             \
+    k++;
+#include "wrapped.def"
+#undef WRAP
+    return k;
+}
+
+/* The slot of entry k of g_wanted. */
+static _Atomic(void *) *slot_at(size_t k)
+{
+    size_t i = 0;
+#define WRAP(name, hash)                                                      \
+    if (k == i++)                                                             \
+        return &real_slot_##name;
+#include "wrapped.def"
+#undef WRAP
+#undef EXPORT
+    return NULL;
+}
 
 /* st_info packs binding and type the same way in ELF32 and ELF64. */
 
@@ -95,10 +113,14 @@ static int g_dlsym_calls;       /* lookups left to dlsym, for the tests */
 typedef Elf64_Dyn elf_dyn;
 typedef Elf64_Sym elf_sym;
 typedef Elf64_Addr elf_addr;
+typedef Elf64_Phdr elf_phdr;
+typedef Elf64_auxv_t elf_auxv;
 #else
 typedef Elf32_Dyn elf_dyn;
 typedef Elf32_Sym elf_sym;
 typedef Elf32_Addr elf_addr;
+typedef Elf32_Phdr elf_phdr;
+typedef Elf32_auxv_t elf_auxv;
 #endif
 
 /* The dynamic section of this library: how it finds itself in the list. */
@@ -196,7 +218,7 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
  * dlopen only appends after them, so walking them needs no lock. */
 STARTUP_DATA static const struct link_map *g_first;
 STARTUP_DATA static size_t g_count;
-STARTUP_DATA static int g_eager;            /* an object without GNU hash: all via dlsym */
+STARTUP_DATA static int g_eager;            /* all via dlsym (see real_setup) */
 
 #define ABSENT_MARK ((void *)&g_count)  /* looked up, and defined nowhere */
 
@@ -208,7 +230,7 @@ static void *find_next(size_t k)
         void *addr = NULL;
         if (object_of(l, &o) != 0)
             return NULL;
-        int r = lookup(&o, g_wanted[k].name, g_wanted[k].hash, &addr);
+        int r = lookup(&o, wanted_name(k), g_wanted[k].hash, &addr);
         if (r == FOUND)
             return addr;
         if (r == UNSURE)
@@ -220,19 +242,56 @@ static void *find_next(size_t k)
 static void *by_dlsym(size_t k)
 {
     int saved = errno;
-    void *p = dlsym(RTLD_NEXT, g_wanted[k].name);
+    void *p = dlsym(RTLD_NEXT, wanted_name(k));
     errno = saved;
     g_dlsym_calls++;
     return p != NULL ? p : ABSENT_MARK;
 }
 
-/* Find this library among the loaded objects, and check that every object
- * after it can be searched without the loader.  Where one cannot (no GNU
- * hash table: a very old toolchain), resolve everything now, with dlsym,
- * while no other thread can exist. */
-static void real_setup(void)
+/* 1 if object l has a GNU hash table (the lookup needs one). */
+static int has_gnu_hash(const struct link_map *l)
 {
-    const struct link_map *l = _r_debug.r_map;
+    for (const elf_dyn *d = l->l_ld; d != NULL && d->d_tag != DT_NULL; d++)
+        if (d->d_tag == DT_GNU_HASH)
+            return 1;
+    return 0;
+}
+
+/* The loader's list of loaded objects, from the program's DT_DEBUG entry
+ * (where the loader publishes its r_debug, for debuggers), given the
+ * program's headers (the auxiliary vector's AT_PHDR and AT_PHNUM); NULL if
+ * any of it is missing. */
+static const struct link_map *loaded_objects(const elf_phdr *ph, size_t phnum)
+{
+    if (ph == NULL)
+        return NULL;
+    /* The program's load address, as the loader works it out. */
+    elf_addr base = 0;
+    for (size_t i = 0; i < phnum; i++)
+        if (ph[i].p_type == PT_PHDR)
+            base = (elf_addr)ph - ph[i].p_vaddr;
+    for (size_t i = 0; i < phnum; i++) {
+        if (ph[i].p_type != PT_DYNAMIC)
+            continue;
+        for (const elf_dyn *d = (const elf_dyn *)(base + ph[i].p_vaddr); // NOLINT(performance-no-int-to-ptr): see dyn_ptr
+             d->d_tag != DT_NULL; d++) {
+            if (d->d_tag == DT_DEBUG && d->d_un.d_ptr != 0) {
+                const struct r_debug *r = (const struct r_debug *)d->d_un.d_ptr; // NOLINT(performance-no-int-to-ptr): see dyn_ptr
+                return r->r_version >= 1 ? r->r_map : NULL;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Find this library among the loaded objects (given the program's headers),
+ * and check that every object after it can be searched without the
+ * loader.  Where one cannot (no GNU hash table: a very old toolchain) or
+ * the list cannot be found, resolve everything now, with dlsym, while no
+ * other thread can exist. */
+static void real_setup(const elf_phdr *ph, size_t phnum)
+{
+    const struct link_map *l = loaded_objects(ph, phnum);
     while (l != NULL && l->l_ld != _DYNAMIC)
         l = l->l_next;
     if (l == NULL) {
@@ -240,8 +299,7 @@ static void real_setup(void)
     } else {
         g_first = l->l_next;
         for (const struct link_map *m = g_first; m != NULL; m = m->l_next) {
-            struct object o;
-            if (object_of(m, &o) != 0)
+            if (!has_gnu_hash(m))
                 g_eager = 1;
             g_count++;
         }
@@ -249,8 +307,14 @@ static void real_setup(void)
     __atomic_store_n(&g_resolved, 1, __ATOMIC_RELEASE);
     if (g_eager)
         for (size_t k = 0; k < N_WANTED; k++)
-            atomic_store_explicit(g_wanted[k].slot, by_dlsym(k),
+            atomic_store_explicit(slot_at(k), by_dlsym(k),
                                   memory_order_release);
+}
+
+/* real_setup, with the program's headers from libc. */
+static void real_setup_from_libc(void)
+{
+    real_setup((const elf_phdr *)getauxval(AT_PHDR), getauxval(AT_PHNUM)); // NOLINT(performance-no-int-to-ptr): see dyn_ptr
 }
 
 int real_dlsym_calls(void) { return g_dlsym_calls; }
@@ -263,10 +327,8 @@ void *real_lookup(_Atomic(void *) *slot)
     /* First use in this process.  Before our constructor (another
      * library's constructor calling a wrapper) set up first. */
     if (!__atomic_load_n(&g_resolved, __ATOMIC_ACQUIRE))
-        real_setup();
-    size_t k = 0;
-    while (k < N_WANTED && g_wanted[k].slot != slot)
-        k++;
+        real_setup_from_libc();
+    size_t k = slot_index(slot);
     if (k == N_WANTED)
         return NULL;
     p = atomic_load_explicit(slot, memory_order_acquire);
@@ -279,10 +341,45 @@ void *real_lookup(_Atomic(void *) *slot)
     return p == ABSENT_MARK ? NULL : p;
 }
 
-/* Run before process.c's constructor: nothing in this library needs the
- * program's arguments to resolve symbols. */
-__attribute__((constructor(101))) static void real_init(void)
+/* The program's headers, from the auxiliary vector, when envp is the
+ * environment array on the initial stack, unchanged: the kernel puts argv,
+ * envp and the auxiliary vector there one after the other.  Reading it
+ * there costs a few dozen loads; libc's getauxval() is a call through the
+ * PLT, bound at its first use: more than the rest of the set-up.  Only
+ * words on the initial stack are read, and a vector that does not look
+ * like one (an earlier constructor unset a variable, which moves the
+ * array's end) gives up: 0, and the caller asks libc. */
+static int headers_from_stack(int argc, char **argv, char **envp,
+                              const elf_phdr **ph, size_t *phnum)
 {
-    if (!__atomic_load_n(&g_resolved, __ATOMIC_ACQUIRE))
-        real_setup();
+    if (argc < 0 || argv == NULL || envp != argv + argc + 1)
+        return 0;
+    while (*envp != NULL)
+        envp++;
+    *ph = NULL;
+    *phnum = 0;
+    for (const elf_auxv *a = (const elf_auxv *)(envp + 1);
+         a->a_type != AT_NULL; a++) {
+        if (a->a_type >= 256)   /* not an AT_ type: not the vector */
+            return 0;
+        if (a->a_type == AT_PHDR)
+            *ph = (const elf_phdr *)a->a_un.a_val; // NOLINT(performance-no-int-to-ptr): see dyn_ptr
+        else if (a->a_type == AT_PHNUM)
+            *phnum = a->a_un.a_val;
+        if (*ph != NULL && *phnum != 0)
+            return 1;
+    }
+    return 0;
+}
+
+void real_init(int argc, char **argv, char **envp)
+{
+    const elf_phdr *ph;
+    size_t phnum;
+    if (__atomic_load_n(&g_resolved, __ATOMIC_ACQUIRE))
+        return;
+    if (headers_from_stack(argc, argv, envp, &ph, &phnum))
+        real_setup(ph, phnum);
+    else
+        real_setup_from_libc();
 }

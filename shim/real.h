@@ -27,6 +27,12 @@ typedef int (*fa_adddup2_fn)(posix_spawn_file_actions_t *, int, int);
 typedef int (*fa_addpath_fn)(posix_spawn_file_actions_t *, const char *);
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
 
+/* Called by the library's constructor with its arguments (glibc passes
+ * argc, argv and envp): finds the objects to search, from the auxiliary
+ * vector that follows envp on the initial stack.  Without it, the first
+ * lookup does the same through getauxval(). */
+void real_init(int argc, char **argv, char **envp);
+
 /* The next definition for *slot (one of those below), looked up once. */
 void *real_lookup(_Atomic(void *) *slot);
 
@@ -36,27 +42,16 @@ void *real_lookup(_Atomic(void *) *slot);
  * normal glibc system.  For the unit test. */
 int real_dlsym_calls(void);
 
-extern _Atomic(void *) real_slot_posix_spawn;
-extern _Atomic(void *) real_slot_posix_spawnp;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_init;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_destroy;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addopen;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclose;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_adddup2;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addchdir_np;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
-extern _Atomic(void *) real_slot_execve;
-extern _Atomic(void *) real_slot_execv;
-extern _Atomic(void *) real_slot_execvp;
-extern _Atomic(void *) real_slot_execvpe;
-extern _Atomic(void *) real_slot_fexecve;
-extern _Atomic(void *) real_slot_execveat;
-extern _Atomic(void *) real_slot_fork;
-extern _Atomic(void *) real_slot_vfork;   /* read by vfork_<arch>.S */
-extern _Atomic(void *) real_slot_system;
-extern _Atomic(void *) real_slot_pidfd_spawn;
-extern _Atomic(void *) real_slot_pidfd_spawnp;
+/* One slot per WRAP line of wrapped.def: real_slot_posix_spawn, ...
+ * (vfork_<arch>.S reads real_slot_vfork). */
+#define WRAP(name, hash) extern _Atomic(void *) real_slot_##name;
+#define EXPORT(name)
+#include "wrapped.def"
+#undef WRAP
+#undef EXPORT
+
+/* What the wrappers that define the names of wrapped.def are marked with:
+ * the version script (tools/exports.sh) exports exactly those. */
+#define PUBLIC __attribute__((visibility("default")))
 
 #endif
