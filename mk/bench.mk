@@ -7,19 +7,26 @@
 #   make bench HOLD=3400 IR_FUNCS=200 OOM_RUNS=10 PEAK_RUNS=3 SPAWNS=100 ROUNDS=20
 # (defaults and meanings at the top of bench/run.sh).  The concurrent-builds
 # rows (bench/concurrent.sh: CONC_K, CONC_HOLD, CONC_IR_FUNCS, CONC_RUNS) are part of it;
-# `make bench-concurrent` runs them alone.
+# `make bench-concurrent` runs them alone.  `make bench-startup` runs the
+# start-up rows alone (bench/startup_cost.sh: LOAD_FACTOR, QUIET_US,
+# PERF_RUNS), with SPAWNS and ROUNDS; a run on a loaded machine gives no
+# verdict.
 BENCH_DIR   := $(BUILD)/bench
 BENCH_PROGS := $(BENCH_DIR)/startup $(BENCH_DIR)/spawnloop $(BENCH_DIR)/true \
                $(BENCH_DIR)/barrier_cost $(BENCH_DIR)/empty.so
 BENCH_VARS  := HOLD IR_FUNCS IR_OPS OOM_RUNS PEAK_RUNS SPAWNS ROUNDS CLANG_RUNS \
-               CONC_K CONC_HOLD CONC_IR_FUNCS CONC_RUNS
+               CONC_K CONC_HOLD CONC_IR_FUNCS CONC_RUNS LOAD_FACTOR QUIET_US PERF_RUNS
 
-.PHONY: bench bench-progs bench-concurrent
+.PHONY: bench bench-progs bench-concurrent bench-startup
 bench-progs: $(BENCH_PROGS)
 
 bench: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BENCH_PROGS)
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh
+
+bench-startup: $(LIB) $(BENCH_PROGS)
+	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
+	    bash bench/run.sh startup
 
 bench-concurrent: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
