@@ -90,8 +90,8 @@ static int decide(void)
  * stays inert: without its argv we cannot rule out --batch.  Keeping the
  * pointer is all it does for this file (see process.h for why); real.c
  * finds the objects its lookups search. */
-__attribute__((constructor)) static void process_init(int argc, char **argv,
-                                                      char **envp)
+__attribute__((constructor)) STARTUP_TEXT static void process_init(
+    int argc, char **argv, char **envp)
 {
     if (argc > 0 && argv != NULL)
         g_argv = argv;

@@ -249,7 +249,7 @@ static void *by_dlsym(size_t k)
 }
 
 /* 1 if object l has a GNU hash table (the lookup needs one). */
-static int has_gnu_hash(const struct link_map *l)
+STARTUP_TEXT static int has_gnu_hash(const struct link_map *l)
 {
     for (const elf_dyn *d = l->l_ld; d != NULL && d->d_tag != DT_NULL; d++)
         if (d->d_tag == DT_GNU_HASH)
@@ -261,7 +261,7 @@ static int has_gnu_hash(const struct link_map *l)
  * (where the loader publishes its r_debug, for debuggers), given the
  * program's headers (the auxiliary vector's AT_PHDR and AT_PHNUM); NULL if
  * any of it is missing. */
-static const struct link_map *loaded_objects(const elf_phdr *ph, size_t phnum)
+STARTUP_TEXT static const struct link_map *loaded_objects(const elf_phdr *ph, size_t phnum)
 {
     if (ph == NULL)
         return NULL;
@@ -289,7 +289,7 @@ static const struct link_map *loaded_objects(const elf_phdr *ph, size_t phnum)
  * loader.  Where one cannot (no GNU hash table: a very old toolchain) or
  * the list cannot be found, resolve everything now, with dlsym, while no
  * other thread can exist. */
-static void real_setup(const elf_phdr *ph, size_t phnum)
+STARTUP_TEXT static void real_setup(const elf_phdr *ph, size_t phnum)
 {
     const struct link_map *l = loaded_objects(ph, phnum);
     while (l != NULL && l->l_ld != _DYNAMIC)
@@ -349,7 +349,7 @@ void *real_lookup(_Atomic(void *) *slot)
  * words on the initial stack are read, and a vector that does not look
  * like one (an earlier constructor unset a variable, which moves the
  * array's end) gives up: 0, and the caller asks libc. */
-static int headers_from_stack(int argc, char **argv, char **envp,
+STARTUP_TEXT static int headers_from_stack(int argc, char **argv, char **envp,
                               const elf_phdr **ph, size_t *phnum)
 {
     if (argc < 0 || argv == NULL || envp != argv + argc + 1)
@@ -372,7 +372,7 @@ static int headers_from_stack(int argc, char **argv, char **envp,
     return 0;
 }
 
-void real_init(int argc, char **argv, char **envp)
+STARTUP_TEXT void real_init(int argc, char **argv, char **envp)
 {
     const elf_phdr *ph;
     size_t phnum;
