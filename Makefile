@@ -89,10 +89,16 @@ $(BUILD)/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
-# real.c is no pure function, but its lookup is checked against dlsym.
-$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h shim/wrapped.def
+# real.c is no pure function, but its lookup is checked against dlsym,
+# with a library that has only a System V hash table after the program.
+$(BUILD)/unit/libsysv_next.so: tests/unit/sysv_next.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ishim -o $@ $< shim/real.c -ldl
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,--hash-style=sysv -o $@ $<
+
+$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h shim/wrapped.def $(BUILD)/unit/libsysv_next.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ishim -o $@ $< shim/real.c -Wl,--no-as-needed \
+	    -L$(BUILD)/unit -lsysv_next -Wl,-rpath,'$$ORIGIN' -ldl
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(PURE_SRC) $(SHIM_HDR)
 	@mkdir -p $(@D)

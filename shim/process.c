@@ -23,7 +23,7 @@ STARTUP_DATA pid_t process_pid;            /* the process that decided */
 
 static struct settings g_settings;
 static char g_name[256];
-STARTUP_DATA static char **g_argv;     /* the program's argv */
+static char **g_argv;                   /* the program's argv */
 
 static const char *base_of(const char *p)
 {
@@ -38,6 +38,8 @@ static int decide(void)
     const char *dis = getenv("SKCEXEC_DISABLE");
     if (dis != NULL && strcmp(dis, "1") == 0)
         return 0;   /* fast exit, before parsing anything else */
+    /* Without its argv we cannot rule out --batch: inert. */
+    g_argv = real_program_argv();
     if (g_argv == NULL || g_argv[0] == NULL)
         return 0;
 
@@ -83,19 +85,6 @@ static int decide(void)
         return 0;
     }
     return 1;
-}
-
-/* The library's one constructor.  glibc passes (argc, argv, envp) to ELF
- * constructors.  Where a libc does not, argv stays NULL and the process
- * stays inert: without its argv we cannot rule out --batch.  Keeping the
- * pointer is all it does for this file (see process.h for why); real.c
- * finds the objects its lookups search. */
-__attribute__((constructor)) STARTUP_TEXT static void process_init(
-    int argc, char **argv, char **envp)
-{
-    if (argc > 0 && argv != NULL)
-        g_argv = argv;
-    real_init(argc, argv, envp);
 }
 
 /* How long a thread that finds another one deciding waits for its verdict

@@ -3,9 +3,9 @@
  *
  * Always the next definition after this library (what dlsym(RTLD_NEXT, ...)
  * gives), never libc's by name, so that another preload library later in
- * LD_PRELOAD still sees every call.  Looked up at first use without dlsym
- * or any lock (see real.c for why and how), then a wrapper only loads a
- * pointer.  A name no object defines yields NULL, and its wrapper reports
+ * LD_PRELOAD still sees every call.  Looked up at first use without dlsym,
+ * any lock or allocation (see real.c for why and how), then a wrapper only
+ * loads a pointer.  A name no object defines yields NULL, and its wrapper reports
  * ENOSYS.
  */
 #ifndef SKCEXEC_REAL_H
@@ -27,16 +27,16 @@ typedef int (*fa_adddup2_fn)(posix_spawn_file_actions_t *, int, int);
 typedef int (*fa_addpath_fn)(posix_spawn_file_actions_t *, const char *);
 typedef int (*execve_fn)(const char *, char *const[], char *const[]);
 
-/* Called by the library's constructor with its arguments (glibc passes
- * argc, argv and envp): finds the objects to search, from the auxiliary
- * vector that follows envp on the initial stack.  Without it, the first
- * lookup does the same through getauxval(). */
-void real_init(int argc, char **argv, char **envp);
-
 /* The next definition for *slot (one of those below), looked up once. */
 void *real_lookup(_Atomic(void *) *slot);
 
 #define REAL(type, name) ((type)real_lookup(&real_slot_##name))
+
+/* The program's argv, as glibc hands it to constructors and main: read
+ * where the loader keeps it (its __libc_stack_end, the initial stack), so
+ * the library needs no constructor.  NULL if it cannot be found.  Safe
+ * where real_lookup is. */
+char **real_program_argv(void);
 
 /* How many slots were left to dlsym (no GNU hash table, an IFUNC): 0 on a
  * normal glibc system.  For the unit test. */

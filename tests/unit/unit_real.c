@@ -2,19 +2,20 @@
 /* unit_real.c - shim/real.c's own symbol lookup finds exactly what
  * dlsym(RTLD_NEXT) finds, for every name wrapped.def lists, and leaves
  * nothing to dlsym on a normal glibc system; each GNU hash in wrapped.def
- * is right.  Linked into this program, the "next" objects are the ones
- * after the program itself (libc, ld.so).
+ * is right; real_program_argv() is main's argv.  Linked into this
+ * program, the "next" objects are the ones after the program itself:
+ * libsysv_next.so (only a System V hash table, one wrapped name), libc,
+ * ld.so.
  *
- * The set-up runs once per process, so each way into it runs in a child:
- * the constructor's (real_init with the initial stack's argv and envp),
- * the same given an environment array that is not on the stack (real.c
- * must not read past it: it asks libc instead), and none at all (the first
- * lookup sets up, as when another library's constructor calls a wrapper
- * before ours ran). */
+ * The set-up runs once per process, at the first lookup, so each way into
+ * it runs in a child: the usual one (the list of objects from the
+ * program's DT_DEBUG), and the one for a program without DT_DEBUG (from
+ * the loader's _r_debug, the loader found through AT_BASE). */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,13 +23,15 @@
 #include "real.h"
 
 /* real.c's calls to getauxval() land here (the program's own definition
- * comes first): they show which way the set-up went. */
-static int g_getauxval_calls;
+ * comes first): a child can hide AT_PHDR, as if the program had no
+ * headers to find DT_DEBUG in. */
+static int g_hide_phdr;
 unsigned long getauxval(unsigned long type)
 {
     unsigned long (*next)(unsigned long) =
         (unsigned long (*)(unsigned long))dlsym(RTLD_NEXT, "getauxval");
-    g_getauxval_calls++;
+    if (g_hide_phdr && type == AT_PHDR)
+        return 0;
     return next != NULL ? next(type) : 0;
 }
 
@@ -54,9 +57,9 @@ static void hashes(void)
 #undef EXPORT
 }
 
-/* Every slot against dlsym; pidfd_spawn[p] are NULL on both sides before
- * glibc 2.39. */
-static void lookups(void)
+/* Every slot against dlsym (pidfd_spawn[p] are NULL on both sides before
+ * glibc 2.39), the System V library's name found in it, argv. */
+static void lookups(char **argv)
 {
 #define WRAP(name, hash) CHECK(REAL(void *, name) == dlsym(RTLD_NEXT, #name));
 #define EXPORT(name)
@@ -66,22 +69,20 @@ static void lookups(void)
     CHECK(REAL(void *, execve) != NULL);
     /* Looked up again: the same answer, from the slot. */
     CHECK(REAL(void *, execve) == dlsym(RTLD_NEXT, "execve"));
+    CHECK(REAL(fa_addint_fn, posix_spawn_file_actions_addtcsetpgrp_np)(NULL, -42) == 0);
     CHECK(real_dlsym_calls() == 0);
+    CHECK(real_program_argv() == argv);
 }
 
-/* Runs one way into the set-up, then the lookups, in a child; `libc`:
- * whether the set-up must have asked libc for the program's headers. */
-static void in_child(const char *what, int argc, char **argv, char **envp,
-                     int libc)
+/* Runs the lookups in a child, AT_PHDR hidden or not. */
+static void in_child(const char *what, char **argv, int hide_phdr)
 {
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         failed = 0;             /* this child's own checks */
-        if (argv != NULL)
-            real_init(argc, argv, envp);
-        lookups();
-        CHECK((g_getauxval_calls > 0) == libc);
+        g_hide_phdr = hide_phdr;
+        lookups(argv);
         fflush(NULL);
         _exit(failed != 0);
     }
@@ -92,27 +93,12 @@ static void in_child(const char *what, int argc, char **argv, char **envp,
         fprintf(stderr, "unit_real: the lookups failed %s\n", what);
 }
 
-int main(int argc, char **argv, char **envp)
+int main(int argc, char **argv)
 {
+    (void)argc;
     hashes();
-    in_child("after real_init from the initial stack", argc, argv, envp, 0);
-
-    /* An environment array elsewhere, its end not followed by the
-     * auxiliary vector: what a constructor sees when the library is
-     * dlopen'ed after a setenv. */
-    size_t n = 0;
-    while (envp[n] != NULL)
-        n++;
-    char **copy = calloc(n + 1, sizeof *copy);
-    if (copy == NULL)
-        return 1;
-    for (size_t i = 0; i < n; i++)
-        copy[i] = envp[i];
-    in_child("after real_init with an environment off the stack", argc, argv,
-             copy, 1);
-    free(copy);
-
-    in_child("without real_init", 0, NULL, NULL, 1);
+    in_child("(the list from DT_DEBUG)", argv, 0);
+    in_child("(the list from the loader's _r_debug)", argv, 1);
     printf("unit_real: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
