@@ -291,11 +291,16 @@ static const struct link_map *loaded_objects(void)
 {
     const elf_phdr *ph = at(getauxval(AT_PHDR));
     size_t phnum = getauxval(AT_PHNUM);
-    elf_addr base = 0;          /* the program's, as the loader works it out */
+    /* The program's load address, from its PT_PHDR (a dynamically linked
+     * program has one; without it, the address is not known). */
+    elf_addr base = 0;
+    const elf_phdr *self = NULL;
     for (size_t i = 0; ph != NULL && i < phnum; i++)
         if (ph[i].p_type == PT_PHDR)
-            base = (elf_addr)ph - ph[i].p_vaddr;
-    for (size_t i = 0; ph != NULL && i < phnum; i++) {
+            self = &ph[i];
+    if (self != NULL)
+        base = (elf_addr)ph - self->p_vaddr;
+    for (size_t i = 0; self != NULL && i < phnum; i++) {
         if (ph[i].p_type != PT_DYNAMIC)
             continue;
         for (const elf_dyn *d = at(base + ph[i].p_vaddr); d->d_tag != DT_NULL;
@@ -305,8 +310,9 @@ static const struct link_map *loaded_objects(void)
                 return r->r_map;
         }
     }
-    /* No DT_DEBUG (run as `ld.so PROGRAM`, where AT_PHDR is the loader's
-     * own; or a program linked without one): ask the loader. */
+    /* No DT_DEBUG (a program linked without one; or run as `ld.so
+     * PROGRAM` by a glibc that leaves AT_PHDR the loader's own): ask the
+     * loader. */
     elf_addr ld = getauxval(AT_BASE);
     const elf_ehdr *eh = at(ld);
     if (eh == NULL)
