@@ -26,7 +26,7 @@
 #
 # Left out under `make asan` (mk/checks.mk: an instrumented library is
 # another library), and skipped where valgrind, strace or /proc is
-# missing (each check says which).
+# missing, or under an emulator (each check says which).
 
 load helpers
 
@@ -121,6 +121,8 @@ mmaps() {
 
 @test "a trivial program: no mapping or minor fault more than under the empty .so, at most RSS_BUDGET KiB of the library" {
     [ -r /proc/self/smaps ] || skip "no /proc/self/smaps"
+    [ -z "${STRESS_EMULATED:-}" ] ||
+        skip "under $STRESS_EMULATED, the mappings and faults are the emulator's"
     base_maps=$(mapping "$EMPTY" maps) lib_maps=$(mapping "$LIB" maps)
     base_own=$(mapping "$EMPTY" lib_maps) lib_own=$(mapping "$LIB" lib_maps)
     base_kib=$(mapping "$EMPTY" lib_rss_kib) lib_kib=$(mapping "$LIB" lib_rss_kib)
