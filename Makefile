@@ -13,9 +13,9 @@ SHIM_CFLAGS := $(CFLAGS) -fPIC -fvisibility=hidden -fno-delete-null-pointer-chec
 # Every process of a build maps the library, so what it costs at load time
 # is kept small (tests/startup_budget.bats counts it):
 #   -nostartfiles  without the compiler's crt files the library has no
-#       _init/_fini and no crtbegin code: nothing of it runs at start-up or
-#       exit but its one constructor, and four symbols fewer to bind (TM
-#       clones, gmon, __cxa_finalize).  It registers no atexit or
+#       _init/_fini and no crtbegin code: with no constructor either,
+#       nothing of it runs at start-up or exit, and four symbols fewer to
+#       bind (TM clones, gmon, __cxa_finalize).  It registers no atexit or
 #       pthread_atfork handler (they would need crtbegin's __dso_handle:
 #       a link error, not a silent change);
 #   shim/layout.ld  no anonymous mapping for .bss (see the file).
