@@ -10,14 +10,21 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN)
 # The wrappers get NULL where libc's headers promise nonnull (real programs
 # do pass it): keep every NULL check the code makes.
 SHIM_CFLAGS := $(CFLAGS) -fPIC -fvisibility=hidden -fno-delete-null-pointer-checks
-SHIM_LDFLAGS := -shared -Wl,--version-script=$(BUILD)/exports.map -Wl,-z,defs
+# Every process of a build maps the library, so what it costs at load time
+# is kept small (tests/startup_budget.bats counts it):
+#   -nostartfiles  without the compiler's crt files the library has no
+#       _init/_fini and no crtbegin code: with no constructor either,
+#       nothing of it runs at start-up or exit, and four symbols fewer to
+#       bind (TM clones, gmon, __cxa_finalize).  It registers no atexit or
+#       pthread_atfork handler (they would need crtbegin's __dso_handle:
+#       a link error, not a silent change);
+#   shim/layout.ld  no anonymous mapping for .bss (see the file).
+SHIM_LDFLAGS := -shared -nostartfiles -Wl,--version-script=$(BUILD)/exports.map \
+                -Wl,-z,defs -Wl,-T,shim/layout.ld
 LIBC     := $(shell $(CC) -print-file-name=libc.so.6)
 
-# vfork needs a frameless trampoline: x86_64 and aarch64 have one; elsewhere
-# vfork is not wrapped (see README).
-ARCH     := $(shell $(CC) -dumpmachine | cut -d- -f1)
-SHIM_SRC := $(wildcard shim/*.c) $(wildcard shim/vfork_$(ARCH).S)
-SHIM_HDR := $(wildcard shim/*.h)
+SHIM_SRC := $(wildcard shim/*.c)
+SHIM_HDR := $(wildcard shim/*.h) shim/wrapped.def shim/layout.ld
 LIB      := $(BUILD)/libskcexec.so
 
 # The pure parts, linked into the unit tests (and the fuzzer).
@@ -47,9 +54,9 @@ $(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) $(SHIM_LDFLAGS) -ldl -pthread
 
-$(BUILD)/exports.map: shim/exports.list tools/exports.sh
+$(BUILD)/exports.map: shim/wrapped.def tools/exports.sh
 	@mkdir -p $(@D)
-	sh tools/exports.sh shim/exports.list $(LIBC) > $@
+	sh tools/exports.sh shim/wrapped.def $(LIBC) > $@
 
 $(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
 	@mkdir -p $(@D)
@@ -93,10 +100,16 @@ $(BUILD)/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
-# real.c is no pure function, but its lookup is checked against dlsym.
-$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h
+# real.c is no pure function, but its lookup is checked against dlsym,
+# with a library that has only a System V hash table after the program.
+$(BUILD)/unit/libsysv_next.so: tests/unit/sysv_next.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ishim -o $@ $< shim/real.c -ldl
+	$(CC) $(CFLAGS) -fPIC -shared -Wl,--hash-style=sysv -o $@ $<
+
+$(BUILD)/unit/unit_real: tests/unit/unit_real.c tests/unit/check.h shim/real.c shim/real.h shim/wrapped.def $(BUILD)/unit/libsysv_next.so
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ishim -o $@ $< shim/real.c -Wl,--no-as-needed \
+	    -L$(BUILD)/unit -lsysv_next -Wl,-rpath,'$$ORIGIN' -ldl
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(PURE_SRC) $(SHIM_HDR)
 	@mkdir -p $(@D)
@@ -133,7 +146,7 @@ endif
 deps-test deps-demo:
 	@bash tools/deps.sh $(@:deps-%=%)
 
-# The memory drop on every path (posix_spawn, fork/vfork + exec, system).
+# The memory drop on every path (posix_spawn, fork + exec, system; vfork).
 bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
 	BUILD=$(abspath $(BUILD)) sh tools/bench_paths.sh
 

@@ -11,12 +11,16 @@
 #           without it, at two sizes, anonymous heap or in a state file
 #           (bench/fit.sh).
 #   cost    start-up of a trivial program under no preload, an empty .so,
-#           libskcexec and libeatmydata (a peer preload); posix_spawn and
-#           fork+exec throughput of a non-caller; a real clang compile; the
-#           IR barrier when the IR is already closed.
+#           libskcexec and libeatmydata (a peer preload): the extra us per
+#           process, timed, and its instructions and faults, counted
+#           (bench/startup_cost.sh, which also says when the machine is
+#           too loaded to judge); posix_spawn and fork+exec throughput of a
+#           non-caller; a real clang compile; the IR barrier when the IR is
+#           already closed.
 # Prints a markdown table, saves this output as $BUILD/bench/bench.txt and
 # the RSS-over-time chart as $BUILD/bench/rss.png.  Figures never fail the
 # run; a wrong result does (a shim run killed or failing, a wrong output).
+# `bench/run.sh startup` (make bench-startup): the start-up rows alone.
 set -u
 : "${BUILD:?run through make bench}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +30,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/concurrent.sh"
 # shellcheck source=bench/fit.sh
 . "$here/fit.sh"
+# shellcheck source=bench/startup_cost.sh
+. "$here/startup_cost.sh"
 
 HOLD=${HOLD:-1500}            # MiB the skc-like program holds
 IR_FUNCS=${IR_FUNCS:-100}     # functions in the generated IR ...
@@ -197,15 +203,6 @@ oom() {
     note "$OOM_LINE (limit $OOM_LIMIT MiB)"
 }
 
-# The start-up of a trivial program under each preload, interleaved.
-startup() {
-    local -a set=(none= "empty=$EMPTY" "libskcexec=$LIB")
-    [ -n "$PEER" ] && set+=("libeatmydata=$PEER")
-    "$out/startup" -r "$ROUNDS" -n "$SPAWNS" -b empty "${set[@]}" -- "$out/true" \
-        >"$work/startup.txt" || { fail "start-up: a child failed"; return; }
-    cat "$work/startup.txt"
-}
-
 # A non-caller starting children, preloaded with the empty .so or
 # libskcexec in turn; throughput ratio = empty's time / libskcexec's.  The
 # children inherit the preload (what a build sees), or not ("bare": the
@@ -301,25 +298,7 @@ table() {
             echo "| OOM-killed under a $OOM_LIMIT MiB limit | $OOM_KB/$OOM_RUNS runs | $OOM_KS/$OOM_RUNS runs | | baseline killed, shim never: $(yes_no "$OOM_KB > 0 && $OOM_KS == 0") |"
         echo "| wall time, skc + clang (median of $PEAK_RUNS) | $WALL_B s | $WALL_S s | $wr | <= 1.00: $(yes_no "$wr <= 1.005") |"
     fi
-    if [ -s "$work/startup.txt" ]; then
-        local f="$work/startup.txt" r
-        r=$(field "$f" libskcexec ratio)
-        echo "| start-up, trivial program ($((SPAWNS * ROUNDS)) spawns each; baseline: empty .so) | $(field "$f" empty median_us) us | $(field "$f" libskcexec median_us) us | $r | <= 1.01: $(yes_no "$r <= 1.01") |"
-        echo "| start-up, no preload (vs empty .so) | $(field "$f" none median_us) us | | $(field "$f" none ratio) | |"
-        # Any library with a relocated data page faults that page in: the
-        # fair yardstick for the count is another small shim, not the empty .so.
-        local fe fs fp="" target=""
-        fe=$(field "$f" empty minflt)
-        fs=$(field "$f" libskcexec minflt)
-        [ -n "$PEER" ] && fp=$(field "$f" libeatmydata minflt)
-        [ -n "$fp" ] && target="no more than libeatmydata's $fp: $(yes_no "$fs <= $fp")"
-        echo "| minor page faults of that trivial program (median; baseline: empty .so) | $fe | $fs | | $target |"
-        if [ -n "$PEER" ]; then
-            local p
-            p=$(field "$f" libeatmydata ratio)
-            echo "| start-up, libeatmydata (vs empty .so) | $(field "$f" libeatmydata median_us) us | | $p | libskcexec below: $(yes_no "$r < $p") |"
-        fi
-    fi
+    startup_rows
     local mode kind v what
     for mode in posix_spawn fork-exec; do
         for kind in inherit bare; do
@@ -328,7 +307,7 @@ table() {
             read -r e l q <<<"${!v}"
             what="child inherits the preload"
             [ $kind = bare ] && what="child without it: the wrappers alone"
-            echo "| $mode + wait in a non-caller, per child ($what; baseline: empty .so) | $e us | $l us | throughput $q | >= 0.98: $(yes_no "$q >= 0.98") |"
+            echo "| $mode + wait in a non-caller, per child ($what; baseline: empty .so) | $e us | $l us | throughput $q | >= 0.98: $(verdict "$q >= 0.98") |"
         done
     done
     if [ -s "$work/clang.txt" ]; then
@@ -342,13 +321,14 @@ table() {
         done <"$work/barrier.txt"
     fi
     echo
+    [ -n "${STARTUP_LOAD_LINE:-}" ] && echo "start-up load: $STARTUP_LOAD_LINE: ${LOADED:+LOADED, }${LOADED:-quiet}"
     [ -n "${SKIPPED:-}" ] && echo "$SKIPPED"
     return 0
 }
 
 main() {
     mkdir -p "$work"
-    rm -f "$out/rss.png" "$work"/*.csv
+    rm -f "$out/rss.png" "$work"/*.csv "$work"/*.txt
     prerequisites || return 1
     machine_info
     sizes || { table; return 1; }
@@ -408,11 +388,29 @@ main_fit() {
     echo "bench: done"
 }
 
+# `make bench-startup`: the start-up rows alone.
+main_startup() {
+    mkdir -p "$work"
+    rm -f "$work"/*.txt
+    find_peer || { apt_get eatmydata && find_peer; }
+    [ -n "$PEER" ] || note "no libeatmydata (apt-get install eatmydata): no peer row"
+    machine_info
+    startup
+    table
+    if [ "${#failed[@]}" -gt 0 ]; then
+        echo "bench: FAILED: ${failed[*]}"
+        return 1
+    fi
+    echo "bench: done"
+}
+
 mkdir -p "$out"
 if [ "${1-}" = concurrent ]; then
     main_concurrent 2>&1 | tee "$out/bench-concurrent.txt"
 elif [ "${1-}" = fit ]; then
     main_fit 2>&1 | tee "$out/bench-fit.txt"
+elif [ "${1-}" = startup ]; then
+    main_startup 2>&1 | tee "$out/bench-startup.txt"
 else
     main 2>&1 | tee "$out/bench.txt"
 fi

@@ -9,13 +9,17 @@
 # rows (bench/concurrent.sh: CONC_K, CONC_HOLD, CONC_IR_FUNCS, CONC_RUNS) are part of it;
 # `make bench-concurrent` runs them alone.  So are the rows checking `skcexec
 # fit` against real runs (bench/fit.sh: FIT_SIZES); `make bench-fit` alone.
+# `make bench-startup` runs the start-up rows alone (bench/startup_cost.sh:
+# LOAD_FACTOR, QUIET_US, PERF_RUNS), with SPAWNS and ROUNDS; a run on a
+# loaded machine gives no verdict.
 BENCH_DIR   := $(BUILD)/bench
 BENCH_PROGS := $(BENCH_DIR)/startup $(BENCH_DIR)/spawnloop $(BENCH_DIR)/true \
                $(BENCH_DIR)/barrier_cost $(BENCH_DIR)/empty.so
 BENCH_VARS  := HOLD IR_FUNCS IR_OPS OOM_RUNS PEAK_RUNS SPAWNS ROUNDS CLANG_RUNS \
-               CONC_K CONC_HOLD CONC_IR_FUNCS CONC_RUNS FIT_SIZES
+               CONC_K CONC_HOLD CONC_IR_FUNCS CONC_RUNS FIT_SIZES \
+               LOAD_FACTOR QUIET_US PERF_RUNS
 
-.PHONY: bench bench-progs bench-concurrent bench-fit
+.PHONY: bench bench-progs bench-concurrent bench-fit bench-startup
 bench-progs: $(BENCH_PROGS)
 
 bench: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec $(BENCH_PROGS)
@@ -25,6 +29,10 @@ bench: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec $(BENCH
 bench-fit: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh fit
+
+bench-startup: $(LIB) $(BENCH_PROGS)
+	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
+	    bash bench/run.sh startup
 
 bench-concurrent: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \

@@ -24,8 +24,9 @@ ASAN_RT    = $(shell $(CC) -print-file-name=libasan.so)
 # Whole bats files left out under ASan: memory.bats and profile.bats
 # measure the fixtures' memory in MiB (shadow memory and quarantine distort
 # it), stress.bats starts 10^4 processes per test (several minutes when
-# each loads ASan).
-ASAN_SKIP ?= memory profile stress
+# each loads ASan), startup_budget.bats counts what the optimised library
+# costs at load time (an instrumented one is another library).
+ASAN_SKIP ?= memory profile stress startup_budget
 ASAN_BATS ?= $(filter-out $(ASAN_SKIP:%=tests/%.bats),$(sort $(wildcard tests/*.bats)))
 # What the bats target depends on (FIXTURE_LIBS may be undefined), plus
 # the unit tests.

@@ -24,8 +24,6 @@
 #include "real.h"
 #include "by_system.h"
 
-#define PUBLIC __attribute__((visibility("default")))
-
 extern char **environ;
 
 typedef int (*execv_fn)(const char *, char *const[]);

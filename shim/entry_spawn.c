@@ -13,8 +13,6 @@
 #include "real.h"
 #include "by_spawn.h"
 
-#define PUBLIC __attribute__((visibility("default")))
-
 PUBLIC int posix_spawn(pid_t *pid, const char *path,
                        const posix_spawn_file_actions_t *fa,
                        const posix_spawnattr_t *attr, char *const argv[],

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "log.h"
 #include "policy.h"
+#include "real.h"
 #include "startup_data.h"
 
 STARTUP_DATA int process_state;
@@ -21,7 +22,7 @@ STARTUP_DATA pid_t process_pid;            /* the process that decided */
 
 static struct settings g_settings;
 static char g_name[256];
-STARTUP_DATA static char **g_argv;     /* the program's argv */
+static char **g_argv;                   /* the program's argv */
 
 static int decide(void)
 {
@@ -30,6 +31,8 @@ static int decide(void)
     const char *dis = getenv("SKCEXEC_DISABLE");
     if (dis != NULL && strcmp(dis, "1") == 0)
         return 0;   /* fast exit, before parsing anything else */
+    /* Without its argv we cannot rule out --batch: inert. */
+    g_argv = real_program_argv();
     if (g_argv == NULL || g_argv[0] == NULL)
         return 0;
 
@@ -74,18 +77,6 @@ static int decide(void)
         return 0;
     }
     return 1;
-}
-
-/* glibc passes (argc, argv, envp) to ELF constructors.  Where a libc does
- * not, argv stays NULL and the process stays inert: without its argv we
- * cannot rule out --batch.  Keeping the pointer is all the constructor does
- * (see process.h for why). */
-__attribute__((constructor)) static void process_init(int argc, char **argv,
-                                                      char **envp)
-{
-    (void)envp;
-    if (argc > 0 && argv != NULL)
-        g_argv = argv;
 }
 
 /* How long a thread that finds another one deciding waits for its verdict

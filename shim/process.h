@@ -2,9 +2,10 @@
 /* process.h - is this process one the shim acts in?
  *
  * Decided once, at the first wrapped call that needs to know (a spawn, a
- * fork, an exec, system(), a file action), not in the constructor: most
- * processes of a build (cc1, as, ld, sed, true...) never call one, and then
- * the library costs them nothing but being mapped.  Reading /proc/self/exe
+ * fork, an exec, system(), a file action), not at start-up (the library
+ * has no constructor): most processes of a build (cc1, as, ld, sed,
+ * true...) never call one, and then the library costs them nothing but
+ * being mapped.  Reading /proc/self/exe
  * alone would add ~6% to a trivial program's start-up.  The answer is kept
  * in one word: afterwards each wrapper costs one load and a compare before it
  * tail-calls libc.  A process is active when all hold:

@@ -4,21 +4,30 @@
  * Why not dlsym: a wrapper can run in the child of a fork that is not ours
  * (_Fork, raw clone) of a threaded program, where the loader lock dlsym
  * takes may be held for good by a thread that no longer exists there.  And
- * dlsym'ing every slot in the constructor costs ~1300 instructions each,
- * +28k in every process of a build (~2% of a trivial program's start-up).
+ * dlsym'ing every slot at start-up costs ~1300 instructions each, +28k in
+ * every process of a build (~2% of a trivial program's start-up).
  *
  * So the lookup is our own, and reads only what the loader never changes
- * once a program runs: the list of the objects loaded at start-up, their
- * dynamic sections and GNU hash tables.  It takes no lock, calls nothing
- * through the PLT and uses a few dozen bytes of stack, so it is safe in any
- * child; each slot is looked up at its first use, so a process that spawns
- * nothing pays only the constructor's walk of the list (a few objects).
- * It searches the objects after this one in load order, as RTLD_NEXT does,
- * and picks what dlsym would: a defined function whose version is the
- * default one (not hidden); tests/unit/unit_real.c compares the two.  What
- * it cannot settle goes to dlsym: every slot, in the constructor, when an
- * object has no GNU hash table (a very old toolchain); an IFUNC (glibc
- * defines none of these functions so) at first use.
+ * once an object is loaded: the list of loaded objects, their dynamic
+ * sections and hash tables.  It takes no lock, allocates nothing and uses
+ * a few dozen bytes of stack, so it is safe in any child.  It searches the
+ * objects after this one in load order, as RTLD_NEXT does (those loaded by
+ * the first lookup: dlopen only appends after them), and picks what dlsym
+ * would: a defined function whose version is the default one (not
+ * hidden); tests/unit/unit_real.c compares the two.  What it cannot
+ * settle goes to dlsym, at that slot's first use: an IFUNC (glibc defines
+ * none of these functions so), or no list of objects to search (the
+ * loader publishes none: not glibc's).
+ *
+ * Nothing of it runs at start-up: the library has no constructor at all,
+ * so a process that never calls a wrapper runs none of its code and takes
+ * no fault in its text.  The first lookup finds the list, and
+ * real_program_argv() finds the program's argv where the loader keeps it.
+ * What the library costs a process at load time is counted by
+ * tests/startup_budget.bats: the table below holds numbers, not pointers
+ * (no load-time relocations), and nothing here needs ld.so as a NEEDED
+ * dependency (the list comes from the program's DT_DEBUG entry, through
+ * the auxiliary vector).
  */
 #include "real.h"
 #include "startup_data.h"
@@ -27,76 +36,78 @@
 #include <elf.h>
 #include <errno.h>
 #include <link.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 
-_Atomic(void *) real_slot_posix_spawn;
-_Atomic(void *) real_slot_posix_spawnp;
-_Atomic(void *) real_slot_posix_spawn_file_actions_init;
-_Atomic(void *) real_slot_posix_spawn_file_actions_destroy;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addopen;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addclose;
-_Atomic(void *) real_slot_posix_spawn_file_actions_adddup2;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addchdir_np;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
-_Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
-_Atomic(void *) real_slot_execve;
-_Atomic(void *) real_slot_execv;
-_Atomic(void *) real_slot_execvp;
-_Atomic(void *) real_slot_execvpe;
-_Atomic(void *) real_slot_fexecve;
-_Atomic(void *) real_slot_execveat;
-_Atomic(void *) real_slot_fork;
-_Atomic(void *) real_slot_system;
-_Atomic(void *) real_slot_pidfd_spawn;
-_Atomic(void *) real_slot_pidfd_spawnp;
+/* The slots: one per WRAP line of wrapped.def. */
+#define WRAP(name, hash) _Atomic(void *) real_slot_##name;
+#define EXPORT(name)
+#include "wrapped.def"
+#undef WRAP
 
-/* Each name with its GNU hash, worked out once here rather than in every
- * process (tests/unit/unit_real.c checks them). */
-#define SLOT(name, hash) { #name, hash, &real_slot_##name }
+/* The names, as one block of text: each name's place in it is a constant
+ * (offsetof), so the table below needs no relocation. */
+struct names {
+#define WRAP(name, hash) char name[sizeof #name];
+#include "wrapped.def"
+#undef WRAP
+};
+static const struct names g_names = {
+#define WRAP(name, hash) #name,
+#include "wrapped.def"
+#undef WRAP
+};
+
+/* Each name with its GNU hash, worked out once in wrapped.def rather than
+ * in every process (tests/unit/unit_real.c checks them). */
 static const struct {
-    const char *name;
+    uint16_t name;              /* offset in g_names */
     uint32_t hash;
-    _Atomic(void *) *slot;
 } g_wanted[] = {
-    SLOT(posix_spawn, 0x3abbbc60u),
-    SLOT(posix_spawnp, 0x923348d0u),
-    SLOT(posix_spawn_file_actions_init, 0x0833b1c2u),
-    SLOT(posix_spawn_file_actions_destroy, 0xcba1bdd8u),
-    SLOT(posix_spawn_file_actions_addopen, 0xe14ba7a9u),
-    SLOT(posix_spawn_file_actions_addclose, 0x09e570cdu),
-    SLOT(posix_spawn_file_actions_adddup2, 0xe145b5f2u),
-    SLOT(posix_spawn_file_actions_addchdir_np, 0xeb61f65eu),
-    SLOT(posix_spawn_file_actions_addfchdir_np, 0x3f7363a4u),
-    SLOT(posix_spawn_file_actions_addclosefrom_np, 0x11d53cbeu),
-    SLOT(posix_spawn_file_actions_addtcsetpgrp_np, 0x13492fd0u),
-    SLOT(execve, 0xfc2c9fc5u),
-    SLOT(execv, 0x0f663360u),
-    SLOT(execvp, 0xfc2c9fd0u),
-    SLOT(execvpe, 0x81c09a35u),
-    SLOT(fexecve, 0xa3c16d4bu),
-    SLOT(execveat, 0xb9d3b1fau),
-    SLOT(fork, 0x7c96e577u),
-    SLOT(system, 0x1ceee48au),
-    SLOT(pidfd_spawn, 0x86df78d4u),
-    SLOT(pidfd_spawnp, 0x62ce93c4u),
+#define WRAP(name, hash) { offsetof(struct names, name), hash },
+#include "wrapped.def"
+#undef WRAP
 };
 #define N_WANTED (sizeof g_wanted / sizeof g_wanted[0])
 
-/* st_info packs binding and type the same way in ELF32 and ELF64. */
+static const char *wanted_name(size_t k)
+{
+    return (const char *)&g_names + g_wanted[k].name;
+}
 
-STARTUP_DATA static int g_resolved;     /* real_setup has run */
+/* Which entry of g_wanted a slot is (N_WANTED: none).  Comparisons with
+ * the slots' addresses, in code: a table of pointers would be relocated
+ * in every process. */
+static size_t slot_index(const _Atomic(void *) *slot)
+{
+    size_t k = 0;
+#define WRAP(name, hash)                                                      \
+    if (slot == &real_slot_##name)                                            \
+        return k;                                                             \
+    k++;
+#include "wrapped.def"
+#undef WRAP
+#undef EXPORT
+    return k;
+}
+
 static int g_dlsym_calls;       /* lookups left to dlsym, for the tests */
 
-/* The native ELF types (<link.h>'s ElfW, spelled out for the linters). */
+/* The native ELF types (<link.h>'s ElfW, spelled out for the linters).
+ * st_info packs binding and type the same way in ELF32 and ELF64. */
 #if UINTPTR_MAX > 0xffffffffu
 typedef Elf64_Dyn elf_dyn;
 typedef Elf64_Sym elf_sym;
 typedef Elf64_Addr elf_addr;
+typedef Elf64_Ehdr elf_ehdr;
+typedef Elf64_Phdr elf_phdr;
 #else
 typedef Elf32_Dyn elf_dyn;
 typedef Elf32_Sym elf_sym;
 typedef Elf32_Addr elf_addr;
+typedef Elf32_Ehdr elf_ehdr;
+typedef Elf32_Phdr elf_phdr;
 #endif
 
 /* The dynamic section of this library: how it finds itself in the list. */
@@ -107,34 +118,43 @@ struct object {
     const elf_sym *symtab;
     const char *strtab;
     const uint16_t *versym;     /* NULL: unversioned */
-    const uint32_t *gnu_hash;
+    const uint32_t *gnu_hash;   /* the GNU hash table, or else */
+    const uint32_t *sysv_hash;  /* the System V one (an old toolchain) */
     elf_addr base;
 };
+
+/* An address from the loader (an integer) as a pointer. */
+static const void *at(elf_addr p)
+{
+    return (const void *)p; // NOLINT(performance-no-int-to-ptr): ELF addresses are integers
+}
 
 /* glibc rewrites d_ptr to absolute addresses in writable dynamic sections;
  * a read-only one (the vDSO, some architectures) keeps offsets. */
 static const void *dyn_ptr(elf_addr base, elf_addr p)
 {
-    return (const void *)(p < base ? p + base : p); // NOLINT(performance-no-int-to-ptr): ELF addresses are integers
+    return at(p < base ? p + base : p);
 }
 
-static int object_of(const struct link_map *l, struct object *o)
+/* The tables of the object loaded at `base` whose dynamic section is `d`;
+ * 0, or -1 if it has no symbol or hash table. */
+static int object_at(const elf_dyn *d, elf_addr base, struct object *o)
 {
-    *o = (struct object){ .base = l->l_addr };
-    for (const elf_dyn *d = l->l_ld; d != NULL && d->d_tag != DT_NULL; d++) {
+    *o = (struct object){ .base = base };
+    for (; d != NULL && d->d_tag != DT_NULL; d++) {
         switch (d->d_tag) {
-        case DT_SYMTAB: o->symtab = dyn_ptr(o->base, d->d_un.d_ptr); break;
-        case DT_STRTAB: o->strtab = dyn_ptr(o->base, d->d_un.d_ptr); break;
-        case DT_VERSYM: o->versym = dyn_ptr(o->base, d->d_un.d_ptr); break;
-        case DT_GNU_HASH: o->gnu_hash = dyn_ptr(o->base, d->d_un.d_ptr); break;
+        case DT_SYMTAB: o->symtab = dyn_ptr(base, d->d_un.d_ptr); break;
+        case DT_STRTAB: o->strtab = dyn_ptr(base, d->d_un.d_ptr); break;
+        case DT_VERSYM: o->versym = dyn_ptr(base, d->d_un.d_ptr); break;
+        case DT_GNU_HASH: o->gnu_hash = dyn_ptr(base, d->d_un.d_ptr); break;
+        case DT_HASH: o->sysv_hash = dyn_ptr(base, d->d_un.d_ptr); break;
         default: break;
         }
     }
-    return o->symtab && o->strtab && o->gnu_hash ? 0 : -1;
+    return o->symtab && o->strtab && (o->gnu_hash || o->sysv_hash) ? 0 : -1;
 }
 
-/* strcmp() == 0 without a call through the PLT: the constructor stays
- * clear of lazy binding (strcmp is an IFUNC, costly to bind). */
+/* strcmp() == 0 without a call through the PLT. */
 static int same(const char *a, const char *b)
 {
     while (*a != '\0' && *a == *b) {
@@ -144,13 +164,68 @@ static int same(const char *a, const char *b)
     return *a == *b;
 }
 
-enum { FOUND, ABSENT, UNSURE };
-
-/* Look `name` (hash h) up in one object: FOUND (*addr set), ABSENT, or
- * UNSURE (an IFUNC: only the loader may call its resolver). */
-static int lookup(const struct object *o, const char *name, uint32_t h,
-                  void **addr)
+/* The hash functions of the two tables (the ELF gABI's). */
+static uint32_t gnu_hash(const char *s)
 {
+    uint32_t h = 5381;
+    for (; *s != '\0'; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+static uint32_t sysv_hash(const char *s)
+{
+    uint32_t h = 0;
+    for (; *s != '\0'; s++) {
+        h = (h << 4) + (unsigned char)*s;
+        h ^= (h >> 24) & 0xf0;
+    }
+    return h & 0x0fffffff;
+}
+
+enum { FOUND, ABSENT, UNSURE, NEXT };
+
+/* Symbol i of o, if its name is `name`: FOUND (*addr set) for a defined
+ * symbol of `type` (STT_FUNC or STT_OBJECT) at its default version,
+ * UNSURE for an IFUNC when a function is wanted (only the loader may call
+ * its resolver), ABSENT for another defined one of that name, NEXT if
+ * it is not the one. */
+static int check(const struct object *o, uint32_t i, const char *name,
+                 int type, void **addr)
+{
+    const elf_sym *s = &o->symtab[i];
+    if (!same(o->strtab + s->st_name, name) || s->st_shndx == SHN_UNDEF ||
+        (ELF64_ST_BIND(s->st_info) != STB_GLOBAL &&
+         ELF64_ST_BIND(s->st_info) != STB_WEAK) ||
+        (o->versym != NULL && (o->versym[i] & 0x8000)))
+        return NEXT;
+    if (type == STT_FUNC && ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC)
+        return UNSURE;
+    if (ELF64_ST_TYPE(s->st_info) != type)
+        return ABSENT;
+    *addr = (void *)(o->base + s->st_value); // NOLINT(performance-no-int-to-ptr): see at()
+    return FOUND;
+}
+
+/* Look `name` (GNU hash h) up in one object: FOUND (*addr set), ABSENT,
+ * or UNSURE (see check). */
+static int lookup(const struct object *o, const char *name, uint32_t h,
+                  int type, void **addr)
+{
+    if (o->gnu_hash == NULL) {
+        /* bucket[hash % nbucket], then the chain; index 0 ends it. */
+        const uint32_t *t = o->sysv_hash;
+        uint32_t nbucket = t[0], nchain = t[1];
+        if (nbucket == 0)
+            return ABSENT;
+        for (uint32_t i = t[2 + sysv_hash(name) % nbucket];
+             i != STN_UNDEF && i < nchain; i = t[2 + nbucket + i]) {
+            int r = check(o, i, name, type, addr);
+            if (r != NEXT)
+                return r;
+        }
+        return ABSENT;
+    }
     const uint32_t *t = o->gnu_hash;
     uint32_t nbuckets = t[0], symoffset = t[1], bloom_size = t[2],
              shift = t[3];
@@ -171,18 +246,10 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
         return ABSENT;
     for (;; i++) {
         uint32_t ch = chain[i - symoffset];
-        const elf_sym *s = &o->symtab[i];
-        if ((ch | 1) == (h | 1) && same(o->strtab + s->st_name, name) &&
-            s->st_shndx != SHN_UNDEF &&
-            (ELF64_ST_BIND(s->st_info) == STB_GLOBAL ||
-             ELF64_ST_BIND(s->st_info) == STB_WEAK) &&
-            (o->versym == NULL || !(o->versym[i] & 0x8000))) {
-            if (ELF64_ST_TYPE(s->st_info) == STT_GNU_IFUNC)
-                return UNSURE;
-            if (ELF64_ST_TYPE(s->st_info) != STT_FUNC)
-                return ABSENT;
-            *addr = (void *)(o->base + s->st_value); // NOLINT(performance-no-int-to-ptr): see dyn_ptr
-            return FOUND;
+        if ((ch | 1) == (h | 1)) {
+            int r = check(o, i, name, type, addr);
+            if (r != NEXT)
+                return r;
         }
         if (ch & 1)
             return ABSENT;
@@ -190,65 +257,107 @@ static int lookup(const struct object *o, const char *name, uint32_t h,
 }
 
 /* Where the next definitions are searched: the objects after this one, as
- * the constructor found them.  Only those: they are never unloaded, and
- * dlopen only appends after them, so walking them needs no lock. */
+ * the first lookup found them.  Only those: they are never unloaded, and
+ * dlopen only appends after them, so walking them needs no lock.  Each
+ * thread that finds g_resolved 0 works them out (the same answer), and
+ * publishes with g_resolved. */
+STARTUP_DATA static int g_resolved;     /* g_first and g_count are set */
 STARTUP_DATA static const struct link_map *g_first;
-STARTUP_DATA static size_t g_count;
-STARTUP_DATA static int g_eager;            /* an object without GNU hash: all via dlsym */
+STARTUP_DATA static size_t g_count;     /* 0: no list (all via dlsym) */
 
 #define ABSENT_MARK ((void *)&g_count)  /* looked up, and defined nowhere */
 
-static void *find_next(size_t k)
+/* `name` in the objects after this one: FOUND, ABSENT, UNSURE. */
+static int find_next(const char *name, uint32_t h, int type, void **addr)
 {
-    const struct link_map *l = g_first;
-    for (size_t i = 0; i < g_count && l != NULL; i++, l = l->l_next) {
+    const struct link_map *l = __atomic_load_n(&g_first, __ATOMIC_RELAXED);
+    size_t n = __atomic_load_n(&g_count, __ATOMIC_RELAXED);
+    for (size_t i = 0; i < n && l != NULL; i++, l = l->l_next) {
         struct object o;
-        void *addr = NULL;
-        if (object_of(l, &o) != 0)
-            return NULL;
-        int r = lookup(&o, g_wanted[k].name, g_wanted[k].hash, &addr);
-        if (r == FOUND)
-            return addr;
-        if (r == UNSURE)
-            return NULL;
+        if (object_at(l->l_ld, l->l_addr, &o) != 0)
+            continue;
+        int r = lookup(&o, name, h, type, addr);
+        if (r != ABSENT)
+            return r;
     }
-    return ABSENT_MARK;
+    return ABSENT;
 }
 
-static void *by_dlsym(size_t k)
+/* The loader's list of loaded objects: from the program's DT_DEBUG entry
+ * (where the loader publishes its r_debug, for debuggers), the program's
+ * headers found through the auxiliary vector; else from the loader's own
+ * symbol _r_debug, the loader found through AT_BASE; NULL if neither. */
+static const struct link_map *loaded_objects(void)
+{
+    const elf_phdr *ph = at(getauxval(AT_PHDR));
+    size_t phnum = getauxval(AT_PHNUM);
+    /* The program's load address, from its PT_PHDR (a dynamically linked
+     * program has one; without it, the address is not known). */
+    elf_addr base = 0;
+    const elf_phdr *self = NULL;
+    for (size_t i = 0; ph != NULL && i < phnum; i++)
+        if (ph[i].p_type == PT_PHDR)
+            self = &ph[i];
+    if (self != NULL)
+        base = (elf_addr)ph - self->p_vaddr;
+    for (size_t i = 0; self != NULL && i < phnum; i++) {
+        if (ph[i].p_type != PT_DYNAMIC)
+            continue;
+        for (const elf_dyn *d = at(base + ph[i].p_vaddr); d->d_tag != DT_NULL;
+             d++) {
+            const struct r_debug *r = at(d->d_un.d_ptr);
+            if (d->d_tag == DT_DEBUG && r != NULL && r->r_version >= 1)
+                return r->r_map;
+        }
+    }
+    /* No DT_DEBUG (a program linked without one; or run as `ld.so
+     * PROGRAM` by a glibc that leaves AT_PHDR the loader's own): ask the
+     * loader. */
+    elf_addr ld = getauxval(AT_BASE);
+    const elf_ehdr *eh = at(ld);
+    if (eh == NULL)
+        return NULL;
+    ph = at(ld + eh->e_phoff);
+    for (size_t i = 0; i < eh->e_phnum; i++) {
+        struct object o;
+        void *r = NULL;
+        if (ph[i].p_type == PT_DYNAMIC &&
+            object_at(at(ld + ph[i].p_vaddr), ld, &o) == 0 &&
+            lookup(&o, "_r_debug", gnu_hash("_r_debug"), STT_OBJECT, &r) == FOUND)
+            return ((const struct r_debug *)r)->r_map;
+    }
+    return NULL;
+}
+
+/* Find this library among the loaded objects and count the ones after it;
+ * with no list, g_count stays 0 and every slot goes to dlsym. */
+static void real_setup(void)
+{
+    const struct link_map *l = loaded_objects();
+    while (l != NULL && l->l_ld != _DYNAMIC)
+        l = l->l_next;
+    size_t n = 0;
+    if (l != NULL)
+        for (const struct link_map *m = l->l_next; m != NULL; m = m->l_next)
+            n++;
+    __atomic_store_n(&g_first, l != NULL ? l->l_next : NULL, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_count, n, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_resolved, 1, __ATOMIC_RELEASE);
+}
+
+static void set_up(void)
+{
+    if (!__atomic_load_n(&g_resolved, __ATOMIC_ACQUIRE))
+        real_setup();
+}
+
+static void *by_dlsym(const char *name)
 {
     int saved = errno;
-    void *p = dlsym(RTLD_NEXT, g_wanted[k].name);
+    void *p = dlsym(RTLD_NEXT, name);
     errno = saved;
     g_dlsym_calls++;
     return p != NULL ? p : ABSENT_MARK;
-}
-
-/* Find this library among the loaded objects, and check that every object
- * after it can be searched without the loader.  Where one cannot (no GNU
- * hash table: a very old toolchain), resolve everything now, with dlsym,
- * while no other thread can exist. */
-static void real_setup(void)
-{
-    const struct link_map *l = _r_debug.r_map;
-    while (l != NULL && l->l_ld != _DYNAMIC)
-        l = l->l_next;
-    if (l == NULL) {
-        g_eager = 1;
-    } else {
-        g_first = l->l_next;
-        for (const struct link_map *m = g_first; m != NULL; m = m->l_next) {
-            struct object o;
-            if (object_of(m, &o) != 0)
-                g_eager = 1;
-            g_count++;
-        }
-    }
-    __atomic_store_n(&g_resolved, 1, __ATOMIC_RELEASE);
-    if (g_eager)
-        for (size_t k = 0; k < N_WANTED; k++)
-            atomic_store_explicit(g_wanted[k].slot, by_dlsym(k),
-                                  memory_order_release);
 }
 
 int real_dlsym_calls(void) { return g_dlsym_calls; }
@@ -258,29 +367,34 @@ void *real_lookup(_Atomic(void *) *slot)
     void *p = atomic_load_explicit(slot, memory_order_acquire);
     if (__builtin_expect(p != NULL, 1))
         return p == ABSENT_MARK ? NULL : p;
-    /* First use in this process.  Before our constructor (another
-     * library's constructor calling a wrapper) set up first. */
-    if (!__atomic_load_n(&g_resolved, __ATOMIC_ACQUIRE))
-        real_setup();
-    size_t k = 0;
-    while (k < N_WANTED && g_wanted[k].slot != slot)
-        k++;
+    /* First use in this process. */
+    size_t k = slot_index(slot);
     if (k == N_WANTED)
         return NULL;
-    p = atomic_load_explicit(slot, memory_order_acquire);
-    if (p == NULL) {
-        p = find_next(k);
-        if (p == NULL)          /* an IFUNC: only the loader can say */
-            p = by_dlsym(k);
-        atomic_store_explicit(slot, p, memory_order_release);
-    }
+    set_up();
+    const char *name = wanted_name(k);
+    int r = find_next(name, g_wanted[k].hash, STT_FUNC, &p);
+    if (r == ABSENT)
+        p = __atomic_load_n(&g_count, __ATOMIC_RELAXED) ? ABSENT_MARK
+                                                        : by_dlsym(name);
+    else if (r == UNSURE)       /* an IFUNC: only the loader can say */
+        p = by_dlsym(name);
+    atomic_store_explicit(slot, p, memory_order_release);
     return p == ABSENT_MARK ? NULL : p;
 }
 
-/* Run before process.c's constructor: nothing in this library needs the
- * program's arguments to resolve symbols. */
-__attribute__((constructor(101))) static void real_init(void)
+char **real_program_argv(void)
 {
-    if (!__atomic_load_n(&g_resolved, __ATOMIC_ACQUIRE))
-        real_setup();
+    void *addr = NULL;
+    set_up();
+    if (find_next("__libc_stack_end", gnu_hash("__libc_stack_end"),
+                  STT_OBJECT, &addr) != FOUND)
+        return NULL;
+    /* The initial stack: argc, then argv and its NULL. */
+    long *const *stack_end = addr;
+    const long *sp = *stack_end;
+    if (sp == NULL || sp[0] <= 0 || sp[0] > 1L << 24)
+        return NULL;
+    char **argv = (char **)(sp + 1);
+    return argv[sp[0]] == NULL ? argv : NULL;
 }

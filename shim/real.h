@@ -3,9 +3,9 @@
  *
  * Always the next definition after this library (what dlsym(RTLD_NEXT, ...)
  * gives), never libc's by name, so that another preload library later in
- * LD_PRELOAD still sees every call.  Looked up at first use without dlsym
- * or any lock (see real.c for why and how), then a wrapper only loads a
- * pointer.  A name no object defines yields NULL, and its wrapper reports
+ * LD_PRELOAD still sees every call.  Looked up at first use without dlsym,
+ * any lock or allocation (see real.c for why and how), then a wrapper only
+ * loads a pointer.  A name no object defines yields NULL, and its wrapper reports
  * ENOSYS.
  */
 #ifndef SKCEXEC_REAL_H
@@ -32,30 +32,26 @@ void *real_lookup(_Atomic(void *) *slot);
 
 #define REAL(type, name) ((type)real_lookup(&real_slot_##name))
 
+/* The program's argv, as glibc hands it to constructors and main: read
+ * where the loader keeps it (its __libc_stack_end, the initial stack), so
+ * the library needs no constructor.  NULL if it cannot be found.  Safe
+ * where real_lookup is. */
+char **real_program_argv(void);
+
 /* How many slots were left to dlsym (no GNU hash table, an IFUNC): 0 on a
  * normal glibc system.  For the unit test. */
 int real_dlsym_calls(void);
 
-extern _Atomic(void *) real_slot_posix_spawn;
-extern _Atomic(void *) real_slot_posix_spawnp;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_init;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_destroy;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addopen;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclose;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_adddup2;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addchdir_np;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addfchdir_np;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addclosefrom_np;
-extern _Atomic(void *) real_slot_posix_spawn_file_actions_addtcsetpgrp_np;
-extern _Atomic(void *) real_slot_execve;
-extern _Atomic(void *) real_slot_execv;
-extern _Atomic(void *) real_slot_execvp;
-extern _Atomic(void *) real_slot_execvpe;
-extern _Atomic(void *) real_slot_fexecve;
-extern _Atomic(void *) real_slot_execveat;
-extern _Atomic(void *) real_slot_fork;
-extern _Atomic(void *) real_slot_system;
-extern _Atomic(void *) real_slot_pidfd_spawn;
-extern _Atomic(void *) real_slot_pidfd_spawnp;
+/* One slot per WRAP line of wrapped.def: real_slot_posix_spawn, ...
+ */
+#define WRAP(name, hash) extern _Atomic(void *) real_slot_##name;
+#define EXPORT(name)
+#include "wrapped.def"
+#undef WRAP
+#undef EXPORT
+
+/* What the wrappers that define the names of wrapped.def are marked with:
+ * the version script (tools/exports.sh) exports exactly those. */
+#define PUBLIC __attribute__((visibility("default")))
 
 #endif

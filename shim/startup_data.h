@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* startup_data.h - where the variables every process touches live.
+/* startup_data.h - where the variables every wrapper reads live.
  *
- * Each page of this library a process touches costs it a page fault, and
- * in a trivial program the faults are most of what a preload adds to
- * start-up.  Zero-initialised variables go to .bss, whose pages past the
- * first are anonymous and untouched until written; the constructors' two
- * writes there were two extra faults per process (perf record -e
- * page-faults, bench/startup).  Marked STARTUP_DATA, a variable goes to
- * .data instead: the file-backed page the loader has already touched while
- * relocating and zeroing the head of .bss.  Only for the few small
- * variables the constructors write and every wrapper reads. */
+ * Every process of a build maps this library, and most (cc1, sed, true)
+ * never call a wrapper: they run none of its code (it has no constructor)
+ * and touch only the pages the loader writes while relocating it.  Each
+ * other page a process touches costs it a page fault.  Marked STARTUP_DATA,
+ * the few small variables every wrapper reads (and the first one writes)
+ * go to .data, the page of .got.plt the loader has already written, not to
+ * .bss, whose other pages only a process that spawns needs.
+ * tests/startup_budget.bats counts the faults.
+ */
 #ifndef SKCEXEC_STARTUP_DATA_H
 #define SKCEXEC_STARTUP_DATA_H
 

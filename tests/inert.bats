@@ -66,8 +66,10 @@ probe_matches_libc() {
     got=$(nm -D --defined-only "$LIB" | awk '$2 == "T" {print $3}' | sort)
     [ -n "$got" ]
     # the same list from libc: wrapped names, at libc's default version
-    want=$(objdump -T "$libc" | awk -v list="$BATS_TEST_DIRNAME/../shim/exports.list" '
-        BEGIN { while ((getline l < list) > 0) if (l !~ /^#/) w[l] = 1 }
+    names=$(sh "$BATS_TEST_DIRNAME/../tools/exports.sh" --names "$BATS_TEST_DIRNAME/../shim/wrapped.def" | tr '\n' ' ')
+    [ -n "$names" ]
+    want=$(objdump -T "$libc" | awk -v list="$names" '
+        BEGIN { n = split(list, l, " "); for (i = 1; i <= n; i++) w[l[i]] = 1 }
         $4 == ".text" && ($NF in w) && $(NF-1) ~ /^GLIBC_/ { print $NF "@@" $(NF-1) }' | sort -u)
     echo "got:  $got"
     echo "want: $want"
