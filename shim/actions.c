@@ -15,8 +15,9 @@ struct record {
     struct record *next;
 };
 
-/* A spin lock, not a mutex: critical sections are a few instructions and a
- * malloc, and this keeps the library free of libpthread on older glibc. */
+/* A spin lock that yields: the critical sections are a few instructions
+ * and a malloc, and only callers ever take it.  It is never held across a
+ * fork (see actions.h). */
 static atomic_flag g_lock = ATOMIC_FLAG_INIT;
 static struct record *g_records;
 
