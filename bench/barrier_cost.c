@@ -26,15 +26,6 @@
 #include "barrier.h"
 #include "timing.h"
 
-/* barrier.c asks how many threads there are only when a writer is found,
- * to tell a writer that is the caller itself (waiting would be vain).  The
- * library's process.c answers from /proc but drags the whole shim with it;
- * this program has a single thread, so the answer is fixed. */
-int process_threads(void)
-{
-    return 1;
-}
-
 static int open_or_die(const char *path, int flags)
 {
     int fd = open(path, flags, 0644);
@@ -74,7 +65,7 @@ int main(int argc, char **argv)
     /* The IR open for writing must be seen (result 2: this single-threaded
      * process is the writer), or the timings below would time nothing. */
     int w = open_or_die(ir, O_WRONLY | O_CREAT | O_TRUNC);
-    if (write(w, "; ir\n", 5) != 5 || barrier_wait(AT_FDCWD, clang_argv, 0) != 2) {
+    if (write(w, "; ir\n", 5) != 5 || barrier_wait(AT_FDCWD, clang_argv, 0) != BARRIER_WRITER) {
         fputs("barrier: FAILED: the IR open for writing was not seen\n", stderr);
         return 1;
     }
@@ -89,7 +80,7 @@ int main(int argc, char **argv)
         double t0 = now_ns();
         int r = barrier_wait(AT_FDCWD, clang_argv, 5000);
         t[i] = now_ns() - t0;
-        if (r != 0) {
+        if (r != BARRIER_READY) {
             fprintf(stderr, "barrier: FAILED: result %d on a closed IR\n", r);
             return 1;
         }

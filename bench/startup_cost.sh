@@ -30,6 +30,11 @@ STARTUP_TARGET_US=5         # extra us per process over the empty .so
 INSN_BUDGET=8000            # extra instructions (tests/startup_budget.bats)
 LOADED=""                   # why the run is loaded; empty: quiet
 
+# signed X: X with its sign, "+1.2" or "-0.9".
+signed() {
+    case $1 in -*|+*) echo "$1" ;; *) echo "+$1" ;; esac
+}
+
 # startup_settings: the settings bench/startup compares, LABEL=PRELOAD.
 startup_settings() {
     local -a set=(none= "empty=$EMPTY" "libskcexec=$LIB")
@@ -130,14 +135,14 @@ startup_rows() {
     r=$(field "$f" libskcexec ratio)
     e=$(field "$f" libskcexec extra_us)
     echo "| start-up, trivial program ($((SPAWNS * ROUNDS)) spawns each, interleaved; baseline: empty .so) | $(field "$f" empty mean_us) us | $(field "$f" libskcexec mean_us) us | $r | |"
-    echo "| start-up: extra per process over the empty .so (median of $ROUNDS rounds; middle half of rounds $(field "$f" libskcexec iqr_us) us) | | +$e us | | <= +$STARTUP_TARGET_US us: $(verdict "$e <= $STARTUP_TARGET_US") |"
+    echo "| start-up: extra per process over the empty .so (median of $ROUNDS rounds; middle half of rounds $(field "$f" libskcexec iqr_us) us) | | $(signed "$e") us | | <= +$STARTUP_TARGET_US us: $(verdict "$e <= $STARTUP_TARGET_US") |"
     ce=$(field "$f" libskcexec cpu_extra_us)
-    echo "| start-up: the same in the child's own CPU time (wait4's rusage) | $(field "$f" empty cpu_us) us | +$ce us | | |"
+    echo "| start-up: the same in the child's own CPU time (wait4's rusage) | $(field "$f" empty cpu_us) us | $(signed "$ce") us | | |"
     echo "| start-up, no preload (vs empty .so) | $(field "$f" none mean_us) us | | $(field "$f" none ratio) | |"
     if [ -n "$PEER" ]; then
         peer_e=$(field "$f" libeatmydata extra_us)
         p=$(field "$f" libeatmydata ratio)
-        echo "| start-up, libeatmydata: extra per process over the empty .so | $(field "$f" libeatmydata mean_us) us | +$peer_e us | $p | libskcexec at or below: $(verdict "$e <= $peer_e") |"
+        echo "| start-up, libeatmydata: extra per process over the empty .so | $(field "$f" libeatmydata mean_us) us | $(signed "$peer_e") us | $p | libskcexec at or below: $(verdict "$e <= $peer_e") |"
     fi
     local fe fs fp="" target=""
     fe=$(field "$f" empty minflt)

@@ -43,9 +43,10 @@ $(BENCH_DIR)/empty.so: bench/empty.c
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
 
 # The shim's own barrier code, linked in: the microbenchmark times it.
-$(BENCH_DIR)/barrier_cost: bench/barrier_cost.c bench/timing.h shim/barrier.c shim/fdtable.c shim/log.c $(SHIM_HDR)
+BARRIER_SRC := shim/barrier.c shim/clang_args.c shim/fdtable.c shim/log.c shim/procfs.c
+$(BENCH_DIR)/barrier_cost: bench/barrier_cost.c bench/timing.h $(BARRIER_SRC) $(SHIM_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ishim -o $@ bench/barrier_cost.c shim/barrier.c shim/fdtable.c shim/log.c
+	$(CC) $(CFLAGS) -Ishim -o $@ bench/barrier_cost.c $(BARRIER_SRC)
 
 $(BENCH_DIR)/%: bench/%.c bench/timing.h
 	@mkdir -p $(@D)
