@@ -56,7 +56,7 @@ observe_extra() { probe_facts "$1"; }
 
 @test "handover: clang stays in the cgroup the child moved to" {
     [ "$(id -u)" -eq 0 ] || skip "needs root (a cgroup of its own)"
-    CGROUP=$(make_memory_cgroup "skcexec-test-$$-$BATS_TEST_NUMBER") ||
+    CGROUP=$(make_memory_cgroup "skcexec-test-$$-$BATS_TEST_NUMBER" 1024 v1) ||
         skip "no writable cgroup v1 memory hierarchy at /sys/fs/cgroup/memory"
     export STATE_CGROUP=$CGROUP
     same_without_and_with_shim timeout 60 skc fork-execvp c:cgroup

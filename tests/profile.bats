@@ -40,43 +40,8 @@ teardown() {
     done
 }
 
-# Whether process $1 is still running (a zombie is not).
-running() {
-    [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-# The negations as commands: a `! cmd` line does not fail a bats test
-# (errexit ignores it), a function returning non-zero does.
-gone() { ! running "$1"; }
+# The negation as a command (see gone in helpers.bash).
 no_group_left() { ! groups_left "$1"; }
-
-# Waits up to $2 seconds (default 20: hang detection, not a timing) for
-# process $1 to be gone.  The bound is on the clock, not on a count of
-# polls, which a loaded machine makes much slower.
-gone_within() {
-    local end=$((SECONDS + ${2:-20}))
-    while running "$1"; do
-        [ "$SECONDS" -lt "$end" ] || return 1
-        sleep 0.1
-    done
-}
-
-# Waits up to 20 seconds for file $1 to exist and be non-empty.
-wait_for() {
-    local end=$((SECONDS + 20))
-    until [ -s "$1" ]; do
-        [ "$SECONDS" -lt "$end" ] || return 1
-        sleep 0.1
-    done
-}
-
-# The directory of our own memory cgroup (v1), or nothing.
-own_memcg() {
-    local rel
-    rel=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
-    [ -n "$rel" ] && [ -d "/sys/fs/cgroup/memory$rel" ] || return 1
-    echo "/sys/fs/cgroup/memory${rel%/}"
-}
 
 # Whether any group of the profiler whose pid is $1 is left.
 groups_left() {
@@ -89,17 +54,6 @@ field_of() {
     local line
     line=$(grep '^skcexec-profile: peak_mib=' "$1") || return 1
     printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# Whether a memory cgroup can be made here (the same test as memory.bats):
-# v1 with a writable memory hierarchy, or v2 with memory for child groups.
-cgroup_available() {
-    if [ -d /sys/fs/cgroup/memory ] && [ -w /sys/fs/cgroup/memory ]; then
-        return 0
-    fi
-    [ -f /sys/fs/cgroup/cgroup.controllers ] &&
-        grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
-        [ -w /sys/fs/cgroup ]
 }
 
 @test "sampled: 200 MiB + a concurrent 100 MiB child peak at about 300 MiB" {
@@ -283,8 +237,7 @@ cgroup_available() {
 @test "SIGTERM to the profiler reaches the command; the report still comes" {
     "$PROFILE" --quiet -- sh -c 'echo up >up; exec sleep 60' 2>prof.log &
     pid=$!
-    for _ in $(seq 100); do [ -e up ] && break; sleep 0.1; done
-    [ -e up ]
+    wait_for up
     kill -TERM "$pid"
     status=0
     wait "$pid" || status=$?
@@ -294,7 +247,7 @@ cgroup_available() {
 }
 
 @test "cgroup: the peak is the kernel's, the group is removed afterwards" {
-    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    memory_cgroup_root >/dev/null || skip "no writable cgroup v1 or v2 memory controller"
     # sh tells the profiler's pid, which names the group
     sh -c 'echo $$ >profiler.pid; exec "$0" --interval 20 -- "$1" -c 100 -m 200 -s 500' \
         "$PROFILE" "$HOG" 2>prof.log
@@ -309,7 +262,7 @@ cgroup_available() {
 }
 
 @test "--limit: a command above the limit is OOM-killed and the summary says so" {
-    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    memory_cgroup_root >/dev/null || skip "no writable cgroup v1 or v2 memory controller"
     run --separate-stderr "$PROFILE" --quiet --limit 64 -- "$HOG" -m 300 -s 100
     echo "$stderr"
     [ "$status" -eq 137 ]
@@ -426,7 +379,7 @@ cgroup_available() {
 }
 
 @test "a fault of the profiler (SIGSEGV) still ends the group's processes and removes it" {
-    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    memory_cgroup_root >/dev/null || skip "no writable cgroup v1 or v2 memory controller"
     # shellcheck disable=SC2016 # expanded by the inner sh
     "$PROFILE" -- sh -c 'echo $$ >cmd.pid; exec sleep 60' 2>prof.log &
     pid=$!

@@ -44,8 +44,7 @@ cp "$BUILD/fixtures/exec_caller" "$work/exec_caller"
 cp "$BUILD/fixtures/spawn_probe" "$work/bin/probe"
 cp "$BUILD/fixtures/spawn_probe" "$work/probe_skc"
 export PATH="$work/bin:$PATH"
-unset SKCEXEC_DISABLE SKCEXEC_VERBOSE SKCEXEC_CALLERS SKCEXEC_TARGETS \
-      SKCEXEC_WAIT_MS
+unset "${!SKCEXEC_@}"
 # Valgrind is ~20x slower: the parent's wait for a forked child's first
 # exec must not run out (the tests do the same).
 export SKCEXEC_FORK_WAIT_MS=20000
