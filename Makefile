@@ -30,17 +30,22 @@ LIB      := $(BUILD)/libskcexec.so
 # The pure parts, linked into the unit tests (and the fuzzer).
 PURE_SRC := shim/policy.c shim/settings.c shim/shell_cmd.c shim/clang_args.c
 
+# The callers that spawn clang through tests/fixtures/spawn_clang.h.
+SPAWN_CLANG_CALLERS := $(BUILD)/fixtures/cpu_time_caller \
+            $(BUILD)/fixtures/privdrop_caller $(BUILD)/fixtures/sigwait_caller \
+            $(BUILD)/fixtures/threaded_fork_caller $(BUILD)/fixtures/worker_caller
 FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
             $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
-            $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
+            $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_edge_cases \
             $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe \
             $(BUILD)/fixtures/pidfd_caller \
             $(BUILD)/fixtures/state_caller $(BUILD)/fixtures/state_probe \
             $(BUILD)/fixtures/group_kill $(BUILD)/fixtures/vfork_errno \
             $(BUILD)/fixtures/system_caller $(BUILD)/fixtures/wait_status \
             $(BUILD)/fixtures/gen_system_cmds \
-            $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c))
+            $(BUILD)/fixtures/busy_clang $(BUILD)/fixtures/fork_dlsym \
+            $(BUILD)/fixtures/sigpending_caller $(SPAWN_CLANG_CALLERS)
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so $(BUILD)/fixtures/empty.so
 TOOLS    := $(BUILD)/tools/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
@@ -88,9 +93,8 @@ $(BUILD)/fixtures/decide_probe: tests/fixtures/decide_probe.c tests/fixtures/fai
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -rdynamic -o $@ $<
 
-# The issue-10 fixtures share trust.h.
-$(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c)): \
-    tests/fixtures/trust.h tests/fixtures/fail.h
+$(SPAWN_CLANG_CALLERS): tests/fixtures/spawn_clang.h tests/fixtures/fail.h
+$(BUILD)/fixtures/sigpending_caller: tests/fixtures/fail.h
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)

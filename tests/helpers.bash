@@ -22,8 +22,9 @@ setup_fixtures() {
     export FAKECLANG_REPORT_DIR="$T/rep"
     # Every setting of the library and the commands comes from the test
     # itself, never from the environment make was run in: a test that
-    # wants one (SKCEXEC_FORK_WAIT_MS, say) sets it.
-    unset "${!SKCEXEC_@}"
+    # wants one (SKCEXEC_FORK_WAIT_MS, say) sets it; so do the tests
+    # that make busy_clang busy.
+    unset "${!SKCEXEC_@}" "${!BUSYCLANG_@}"
     cd "$T" || return 1
 }
 

@@ -162,20 +162,20 @@ run probe-noncaller     0 any     -- probe true
 cp "$work/probe_skc" "$work/bin/skc"
 run probe-caller        0 any     -- skc true
 
-# Review cases on the posix_spawn path (replay, pipe rule, PATH search, env
+# posix_spawn edge cases (replay, pipe rule, PATH search, env
 # parsing), compared with the same case under valgrind without the shim.
 # Left out: the cases whose clang (bin/clang-99) cannot be exec'd: the shim
 # then execve's it in place and relies on execve failing, but valgrind
 # cannot survive a failed execve ("EXEC FAILED: I can't recover", exit
 # 101); setpgroup-vanished (re-executes /proc/self/exe: valgrind's tool);
 # fork-lock (500 forks: minutes under valgrind).
-if [ -e "$BUILD/fixtures/spawn_cases" ]; then
-    cp "$BUILD/fixtures/spawn_cases" "$work/bin/skc"
+if [ -e "$BUILD/fixtures/spawn_edge_cases" ]; then
+    cp "$BUILD/fixtures/spawn_edge_cases" "$work/bin/skc"
     for c in dup2-closed-fd pipe-close-stdout eloop-path env-dash-u; do
         run "case-$c" same any -- skc "$c" </dev/null
     done
 else
-    echo "valgrind: review cases left out: no $BUILD/fixtures/spawn_cases"
+    echo "valgrind: spawn edge cases left out: no $BUILD/fixtures/spawn_edge_cases"
 fi
 
 echo "valgrind: $((total - failed))/$total runs clean"
