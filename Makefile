@@ -47,7 +47,9 @@ FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/busy_clang $(BUILD)/fixtures/fork_dlsym \
             $(BUILD)/fixtures/sigpending_caller $(SPAWN_CLANG_CALLERS)
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so $(BUILD)/fixtures/empty.so
-TOOLS    := $(BUILD)/tools/gen_ir
+# The generator of real-size IR for real clang (bench/lib.sh's gen_ir):
+# the demo, the benchmarks and the container test compile what it writes.
+GEN_IR   := $(BUILD)/bench/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
             $(BUILD)/unit/unit_clang_args \
             $(BUILD)/unit/unit_real
@@ -100,7 +102,7 @@ $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
-$(BUILD)/tools/%: tools/%.c
+$(GEN_IR): bench/gen_ir.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
@@ -125,13 +127,13 @@ unit: $(UNITS)
 # Every bats file (after the unit programs, for `make test`); ends with one
 # line "N passed, N failed, N skipped" (a unit program counts as one test).
 test: TEST_UNITS = $(UNITS)
-bats: $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
+bats: $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(GEN_IR)
 	BUILD=$(abspath $(BUILD)) bash tools/run_tests.sh $(TEST_UNITS)
 
 test: bats
 
-demo: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
-	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+demo: $(LIB) $(FIXTURES) $(GEN_IR) $(BUILD)/bin/skcexec-profile
+	BUILD=$(abspath $(BUILD)) sh bench/demo.sh
 
 # What a fresh machine lacks (bats, clang, libc6-dev...): installed when
 # root (apt-get update first), else the command to run is printed and make
@@ -151,8 +153,8 @@ deps-test deps-demo:
 	@bash tools/deps.sh $(@:deps-%=%)
 
 # The memory drop on every path (posix_spawn, fork + exec, system; vfork).
-bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
-	BUILD=$(abspath $(BUILD)) sh tools/bench_paths.sh
+bench-paths: $(LIB) $(FIXTURES) $(GEN_IR) $(BUILD)/bin/skcexec-profile
+	BUILD=$(abspath $(BUILD)) sh bench/paths.sh
 
 # Fault injection (tests/faults): the shim linked with --wrap for every libc
 # call it makes; tests/faults/run.sh fails each call in turn.
@@ -165,7 +167,7 @@ $(BUILD)/faults/libskcexec.so: $(SHIM_SRC) $(SHIM_HDR) tests/faults/fault.c $(BU
 	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) tests/faults/fault.c $(SHIM_LDFLAGS) \
 	    $(foreach f,$(FAULT_WRAP),-Wl,--wrap=$(f)) -ldl -pthread
 
-faults: $(BUILD)/faults/libskcexec.so $(FIXTURES) $(TOOLS)
+faults: $(BUILD)/faults/libskcexec.so $(FIXTURES) $(GEN_IR)
 	BUILD=$(abspath $(BUILD)) bash tests/faults/run.sh
 
 # Real programs' own process-spawning test suites (CPython 3.11, GLib 2.74

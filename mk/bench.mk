@@ -22,11 +22,11 @@ BENCH_VARS  := HOLD IR_FUNCS IR_OPS OOM_RUNS PEAK_RUNS SPAWNS ROUNDS CLANG_RUNS 
 .PHONY: bench bench-progs bench-concurrent bench-fit bench-startup
 bench-progs: $(BENCH_PROGS)
 
-bench: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec $(BENCH_PROGS)
+bench: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile $(BIN)/skcexec $(BENCH_PROGS)
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh
 
-bench-fit: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec
+bench-fit: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile $(BIN)/skcexec
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh fit
 
@@ -34,7 +34,7 @@ bench-startup: $(LIB) $(BENCH_PROGS)
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh startup
 
-bench-concurrent: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile
+bench-concurrent: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh concurrent
 

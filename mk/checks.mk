@@ -31,7 +31,7 @@ ASAN_BATS ?= $(filter-out $(ASAN_SKIP:%=tests/%.bats),$(sort $(wildcard tests/*.
 # What the bats target depends on (FIXTURE_LIBS may be undefined), plus
 # the unit tests.
 ASAN_TARGETS = $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(BUILD)/libskcexec.so \
-    $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS) $(UNITS) $(BIN)/skcexec \
+    $(FIXTURES) $(FIXTURE_LIBS) $(GEN_IR) $(UNITS) $(BIN)/skcexec \
     $(WRAPPER_CHECK_FILES) $(PROFILE_BIN) $(PROFILE_FIXTURES))
 
 # make does not track flags: a tree built with other flags is started over.
