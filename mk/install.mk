@@ -19,8 +19,8 @@
 # MODE:SOURCE:DESTINATION entries below (split on ':'), words of shell
 # commands, LD_PRELOAD entries (split on blanks and ':') and single-quoted
 # text of bin/skcexec: a blank, ':' or a character a shell or make reads
-# would install over other paths (PREFIX=/opt/x:y wrote every file over
-# /opt/x), or somewhere else.  So every path is made of letters, digits and
+# would install over other paths (PREFIX=/opt/x:y would write every file
+# over /opt/x), or somewhere else.  So every path is made of letters, digits and
 # / . _ - + , @ = only, and the installed ones are absolute (they are
 # written into bin/skcexec and into LD_PRELOAD, read from any directory);
 # DESTDIR may be relative (to this directory) or empty.  Anything else:

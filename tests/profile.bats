@@ -296,7 +296,7 @@ field_of() {
     [ ! -e ran ]
 }
 
-# ---- signals, odd paths and clashes (issue 13) ------------------------------
+# ---- signals, odd paths and clashes -----------------------------------------
 
 @test "^C ends the run once CMD has exited: the job and the daemon it left are ended" {
     # Like a terminal's ^C: SIGINT to the whole process group the profiler
