@@ -67,7 +67,7 @@ $(BUILD)/exports.map: shim/wrapped.def tools/exports.sh
 	@mkdir -p $(@D)
 	sh tools/exports.sh shim/wrapped.def $(LIBC) > $@
 
-$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
+$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h tests/fixtures/skc_like.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/fake_skc.c tests/fixtures/popen.c
 
@@ -88,7 +88,7 @@ $(BUILD)/fixtures/empty.so: bench/empty.c
 $(BUILD)/fixtures/state_caller: tests/fixtures/state_items.h tests/fixtures/fail.h
 $(BUILD)/fixtures/system_caller: tests/fixtures/fail.h
 
-$(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
+$(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h tests/fixtures/skc_like.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/exec_caller.c tests/fixtures/popen.c
 
@@ -99,6 +99,7 @@ $(BUILD)/fixtures/decide_probe: tests/fixtures/decide_probe.c tests/fixtures/fai
 
 $(SPAWN_CLANG_CALLERS): tests/fixtures/spawn_clang.h tests/fixtures/fail.h
 $(BUILD)/fixtures/sigpending_caller: tests/fixtures/fail.h
+$(BUILD)/fixtures/fake_clang $(BUILD)/fixtures/state_probe: tests/fixtures/fd_list.h
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)

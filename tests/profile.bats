@@ -43,6 +43,18 @@ teardown() {
 # The negation as a command (see gone in helpers.bash).
 no_group_left() { ! groups_left "$1"; }
 
+# signal_job PID KILL_ARGS...: kill KILL_ARGS, then wait for PID (the
+# profiler, a `&` job of the test) to be gone and set status to its exit
+# status.
+signal_job() {
+    local pid=$1
+    shift
+    kill "$@"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
+}
+
 # Whether any group of the profiler whose pid is $1 is left.
 groups_left() {
     [ -n "$(find /sys/fs/cgroup -maxdepth 8 -type d \
@@ -312,10 +324,7 @@ field_of() {
     echo "$pid" >profiler.pid
     wait_for job.pid && wait_for daemon.pid
     sleep 0.3
-    kill -INT -- "-$pid"
-    gone_within "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_job "$pid" -INT -- "-$pid"
     cat prof.log
     gone "$(cat job.pid)"
     gone "$(cat daemon.pid)"
@@ -339,10 +348,7 @@ field_of() {
         pid=$!
         echo "$pid" >profiler.pid
         wait_for job.pid
-        kill -TERM "$pid"
-        gone_within "$pid"
-        status=0
-        wait "$pid" || status=$?
+        signal_job "$pid" -TERM "$pid"
         cat prof.log
         gone "$(cat job.pid)"
         [ "$status" -eq 143 ]
@@ -365,10 +371,7 @@ field_of() {
         pid=$!
         echo "$pid" >profiler.pid
         wait_for up
-        kill "-$sig" "$pid"
-        gone_within "$pid"
-        status=0
-        wait "$pid" || status=$?
+        signal_job "$pid" "-$sig" "$pid"
         cat prof.log
         [ "$status" -eq $((128 + $(kill -l "$sig"))) ]
         grep -q "^stopped: SIG$sig received" prof.log
@@ -386,10 +389,7 @@ field_of() {
     echo "$pid" >profiler.pid
     wait_for cmd.pid
     ulimit -c 0
-    kill -SEGV "$pid"
-    gone_within "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_job "$pid" -SEGV "$pid"
     [ "$status" -eq 139 ]
     gone_within "$(cat cmd.pid)" 5
     no_group_left "$pid"
@@ -469,10 +469,7 @@ SCRIPT
     ign=$(sed -n 's/^SigIgn:\t//p' gnuplot.sigs)
     [ "$((0x$blk))" -eq 0 ]
     [ "$((0x$ign & ~0x180000080))" -eq 0 ]
-    kill -TERM "$pid"
-    gone_within "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_job "$pid" -TERM "$pid"
     cat prof.log
     gone "$(cat gnuplot.pid)"
     [ "$status" -eq 3 ]
