@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # libskcexec: see README.md.  `make` builds the library, `make test` runs
-# every test, `make demo` shows the memory drop with real clang.
+# every test, `make demo` shows the memory drop with real clang, `make help`
+# lists every target (from the `## TARGET: TEXT` lines of the make files).
 
 CC      ?= cc
 BUILD   ?= build
@@ -30,24 +31,32 @@ LIB      := $(BUILD)/libskcexec.so
 # The pure parts, linked into the unit tests (and the fuzzer).
 PURE_SRC := shim/policy.c shim/settings.c shim/shell_cmd.c shim/clang_args.c
 
+# The callers that spawn clang through tests/fixtures/spawn_clang.h.
+SPAWN_CLANG_CALLERS := $(BUILD)/fixtures/cpu_time_caller \
+            $(BUILD)/fixtures/privdrop_caller $(BUILD)/fixtures/sigwait_caller \
+            $(BUILD)/fixtures/threaded_fork_caller $(BUILD)/fixtures/worker_caller
 FIXTURES := $(BUILD)/fixtures/skc $(BUILD)/fixtures/fake_clang \
             $(BUILD)/fixtures/skargo $(BUILD)/fixtures/spawn_probe \
             $(BUILD)/fixtures/exec_caller $(BUILD)/fixtures/stress_spawn \
-            $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_cases \
+            $(BUILD)/fixtures/malloc_guard $(BUILD)/fixtures/spawn_edge_cases \
             $(BUILD)/fixtures/spawn_argv $(BUILD)/fixtures/decide_probe \
             $(BUILD)/fixtures/pidfd_caller \
             $(BUILD)/fixtures/state_caller $(BUILD)/fixtures/state_probe \
             $(BUILD)/fixtures/group_kill $(BUILD)/fixtures/vfork_errno \
             $(BUILD)/fixtures/system_caller $(BUILD)/fixtures/wait_status \
             $(BUILD)/fixtures/gen_system_cmds \
-            $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c))
+            $(BUILD)/fixtures/busy_clang $(BUILD)/fixtures/fork_dlsym \
+            $(BUILD)/fixtures/sigpending_caller $(SPAWN_CLANG_CALLERS)
 FIXTURE_LIBS := $(BUILD)/fixtures/other_preload.so $(BUILD)/fixtures/empty.so
-TOOLS    := $(BUILD)/tools/gen_ir
+# The generator of real-size IR for real clang (bench/lib.sh's gen_ir):
+# the demo, the benchmarks and the container test compile what it writes.
+GEN_IR   := $(BUILD)/bench/gen_ir
 UNITS    := $(BUILD)/unit/unit_policy $(BUILD)/unit/unit_shell_cmd \
             $(BUILD)/unit/unit_clang_args \
             $(BUILD)/unit/unit_real
 
-.PHONY: all test unit bats demo bench-paths faults peer-test clean deps-test deps-demo
+.PHONY: all test unit bats demo clean
+## all: the library, skcexec and skcexec-profile (the default)
 all: $(LIB)
 
 $(LIB): $(SHIM_SRC) $(SHIM_HDR) $(BUILD)/exports.map
@@ -58,7 +67,7 @@ $(BUILD)/exports.map: shim/wrapped.def tools/exports.sh
 	@mkdir -p $(@D)
 	sh tools/exports.sh shim/wrapped.def $(LIBC) > $@
 
-$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
+$(BUILD)/fixtures/skc: tests/fixtures/fake_skc.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h tests/fixtures/skc_like.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/fake_skc.c tests/fixtures/popen.c
 
@@ -79,7 +88,7 @@ $(BUILD)/fixtures/empty.so: bench/empty.c
 $(BUILD)/fixtures/state_caller: tests/fixtures/state_items.h tests/fixtures/fail.h
 $(BUILD)/fixtures/system_caller: tests/fixtures/fail.h
 
-$(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
+$(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h tests/fixtures/skc_like.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ tests/fixtures/exec_caller.c tests/fixtures/popen.c
 
@@ -88,15 +97,15 @@ $(BUILD)/fixtures/decide_probe: tests/fixtures/decide_probe.c tests/fixtures/fai
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -rdynamic -o $@ $<
 
-# The issue-10 fixtures share trust.h.
-$(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/trust_*.c)): \
-    tests/fixtures/trust.h tests/fixtures/fail.h
+$(SPAWN_CLANG_CALLERS): tests/fixtures/spawn_clang.h tests/fixtures/fail.h
+$(BUILD)/fixtures/sigpending_caller: tests/fixtures/fail.h
+$(BUILD)/fixtures/fake_clang $(BUILD)/fixtures/state_probe: tests/fixtures/fd_list.h
 
 $(BUILD)/fixtures/%: tests/fixtures/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
-$(BUILD)/tools/%: tools/%.c
+$(GEN_IR): bench/gen_ir.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
@@ -115,61 +124,25 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/check.h $(PURE_SRC) $(SHIM_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ishim -o $@ $< $(PURE_SRC)
 
+## unit: the unit programs of the library's pure parts
 unit: $(UNITS)
 	@for u in $(UNITS); do $$u || exit 1; done
 
 # Every bats file (after the unit programs, for `make test`); ends with one
 # line "N passed, N failed, N skipped" (a unit program counts as one test).
 test: TEST_UNITS = $(UNITS)
-bats: $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(TOOLS)
+## bats: every bats file (tests/*.bats), without the unit programs
+bats: $(UNITS) $(LIB) $(FIXTURES) $(FIXTURE_LIBS) $(GEN_IR)
 	BUILD=$(abspath $(BUILD)) bash tools/run_tests.sh $(TEST_UNITS)
 
+## test: the unit programs and every bats file; ends with "N passed, N failed, N skipped"
 test: bats
 
-demo: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
-	BUILD=$(abspath $(BUILD)) sh tools/demo.sh
+## demo: a skc-like program and real clang on a generated IR, without and with the library: both peaks
+demo: $(LIB) $(FIXTURES) $(GEN_IR) $(BUILD)/bin/skcexec-profile
+	BUILD=$(abspath $(BUILD)) sh bench/demo.sh
 
-# What a fresh machine lacks (bats, clang, libc6-dev...): installed when
-# root (apt-get update first), else the command to run is printed and make
-# stops.  Done while reading this file, so before anything is built, also
-# with -j.  DEPS=0: skip it.  `make deps-test`, `make deps-demo`: by hand.
-DEPS_GROUPS := $(sort $(filter test demo,$(patsubst bats,test,$(MAKECMDGOALS))))
-ifneq ($(DEPS_GROUPS),)
-ifneq ($(DEPS),0)
-ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
-ifneq ($(shell bash tools/deps.sh $(DEPS_GROUPS) >&2; echo $$?),0)
-$(error tools/deps.sh $(DEPS_GROUPS) failed (see above; DEPS=0 skips it))
-endif
-endif
-endif
-endif
-deps-test deps-demo:
-	@bash tools/deps.sh $(@:deps-%=%)
-
-# The memory drop on every path (posix_spawn, fork + exec, system; vfork).
-bench-paths: $(LIB) $(FIXTURES) $(TOOLS) $(BUILD)/bin/skcexec-profile
-	BUILD=$(abspath $(BUILD)) sh tools/bench_paths.sh
-
-# Fault injection (tests/faults): the shim linked with --wrap for every libc
-# call it makes; tests/faults/run.sh fails each call in turn.
-FAULT_WRAP := open openat read syscall fstat fstatat faccessat fcntl dup2 \
-              chdir fchdir socketpair sendmsg send recvmsg poll readlink \
-              real_lookup malloc calloc realloc strdup stat mmap getrlimit \
-              sigpending waitid prctl fstatfs getitimer sigaction
-$(BUILD)/faults/libskcexec.so: $(SHIM_SRC) $(SHIM_HDR) tests/faults/fault.c $(BUILD)/exports.map
-	@mkdir -p $(@D)
-	$(CC) $(SHIM_CFLAGS) -o $@ $(SHIM_SRC) tests/faults/fault.c $(SHIM_LDFLAGS) \
-	    $(foreach f,$(FAULT_WRAP),-Wl,--wrap=$(f)) -ldl -pthread
-
-faults: $(BUILD)/faults/libskcexec.so $(FIXTURES) $(TOOLS)
-	BUILD=$(abspath $(BUILD)) bash tests/faults/run.sh
-
-# Real programs' own process-spawning test suites (CPython 3.11, GLib 2.74
-# from Debian packages), run without and with the preload: same results.
-# About 6 minutes plus the first install; not part of `make test`.
-peer-test: $(LIB)
-	PEER_OUT=$(abspath $(BUILD))/peer-test bash tools/peer_test.sh $(abspath $(LIB))
-
+## clean: remove the build tree (BUILD, default build/)
 clean:
 	rm -rf $(BUILD)
 
@@ -190,14 +163,13 @@ MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/skcexec
 BIN        := $(BUILD)/bin
 
+include mk/deps.mk      # what a fresh machine lacks: tools/deps.sh before test, demo, fuzz
 include mk/profile.mk   # skcexec-profile: the memory profiler
 include mk/wrapper.mk   # skcexec: the wrapper command
 include mk/install.mk   # make install / uninstall / deb, contrib recipes
-include mk/bench.mk     # make bench
+include mk/bench.mk     # make bench, bench-paths
 include mk/container.mk # make container-test
-
-# asan, valgrind, lint (see mk/checks.mk)
-include mk/checks.mk
-
-# make test-debian13, make test-arm64: the tests in Debian roots (mk/roots.mk)
-include mk/roots.mk
+include mk/checks.mk    # make asan, valgrind, lint, fuzz, peer-test
+include mk/faults.mk    # make faults: fault injection
+include mk/roots.mk     # make test-debian13, test-arm64: the tests in Debian roots
+include mk/help.mk      # make help: every target, one line each

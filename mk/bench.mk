@@ -12,6 +12,8 @@
 # `make bench-startup` runs the start-up rows alone (bench/startup_cost.sh:
 # LOAD_FACTOR, QUIET_US, PERF_RUNS), with SPAWNS and ROUNDS; a run on a
 # loaded machine gives no verdict.
+# `make bench-paths` (bench/paths.sh: CALLER_MB, IR_FUNCS) is the memory
+# drop on every path a caller starts clang by, not part of `make bench`.
 BENCH_DIR   := $(BUILD)/bench
 BENCH_PROGS := $(BENCH_DIR)/startup $(BENCH_DIR)/spawnloop $(BENCH_DIR)/true \
                $(BENCH_DIR)/barrier_cost $(BENCH_DIR)/empty.so
@@ -19,24 +21,33 @@ BENCH_VARS  := HOLD IR_FUNCS IR_OPS OOM_RUNS PEAK_RUNS SPAWNS ROUNDS CLANG_RUNS 
                CONC_K CONC_HOLD CONC_IR_FUNCS CONC_RUNS FIT_SIZES \
                LOAD_FACTOR QUIET_US PERF_RUNS
 
-.PHONY: bench bench-progs bench-concurrent bench-fit bench-startup
+.PHONY: bench bench-progs bench-concurrent bench-fit bench-startup bench-paths
+## bench-progs: build the benchmark's own programs
 bench-progs: $(BENCH_PROGS)
 
-bench: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec $(BENCH_PROGS)
+## bench: measure everything: peaks, OOM, wall time, start-up and spawn cost (markdown table)
+bench: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile $(BIN)/skcexec $(BENCH_PROGS)
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh
 
-bench-fit: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile $(BIN)/skcexec
+## bench-fit: only the rows checking skcexec fit against real runs
+bench-fit: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile $(BIN)/skcexec
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh fit
 
+## bench-startup: only the start-up cost rows
 bench-startup: $(LIB) $(BENCH_PROGS)
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh startup
 
-bench-concurrent: $(LIB) $(FIXTURES) $(TOOLS) $(BIN)/skcexec-profile
+## bench-concurrent: only the rows of many builds under one memory limit
+bench-concurrent: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile
 	BUILD=$(abspath $(BUILD)) $(foreach v,$(BENCH_VARS),$(v)='$($(v))') \
 	    bash bench/run.sh concurrent
+
+## bench-paths: the memory drop on every path: posix_spawn, fork/vfork + exec, system, exec
+bench-paths: $(LIB) $(FIXTURES) $(GEN_IR) $(BIN)/skcexec-profile
+	BUILD=$(abspath $(BUILD)) sh bench/paths.sh
 
 $(BENCH_DIR)/empty.so: bench/empty.c
 	@mkdir -p $(@D)

@@ -6,5 +6,6 @@
 # test`: the first run builds a Debian base image (minutes), and each run
 # starts GB-sized builds in containers.  .ci/run runs it as a stage.
 .PHONY: container-test
-container-test: $(TOOLS)
+## container-test: contrib/Dockerfile and the CI recipes in podman under a memory limit (root)
+container-test: $(GEN_IR)
 	BUILD=$(abspath $(BUILD)) bash tools/container_test.sh

@@ -19,8 +19,8 @@
 # MODE:SOURCE:DESTINATION entries below (split on ':'), words of shell
 # commands, LD_PRELOAD entries (split on blanks and ':') and single-quoted
 # text of bin/skcexec: a blank, ':' or a character a shell or make reads
-# would install over other paths (PREFIX=/opt/x:y wrote every file over
-# /opt/x), or somewhere else.  So every path is made of letters, digits and
+# would install over other paths (PREFIX=/opt/x:y would write every file
+# over /opt/x), or somewhere else.  So every path is made of letters, digits and
 # / . _ - + , @ = only, and the installed ones are absolute (they are
 # written into bin/skcexec and into LD_PRELOAD, read from any directory);
 # DESTDIR may be relative (to this directory) or empty.  Anything else:
@@ -94,6 +94,7 @@ endef
 # complete even if that file is included later.
 PROFILE_BIN ?= $(BIN)/skcexec-profile
 
+## install: install the library, commands, man pages and README under PREFIX (DESTDIR)
 install: $(INSTALL_SOURCES)
 	$(foreach e,$(INSTALL_FILES),$(call install_one,$(e)))
 	$(if $(INSTALL_LINK),ln -sfn $(MULTIARCH)/libskcexec.so $(DESTDIR)$(INSTALL_LINK))
@@ -101,13 +102,16 @@ install: $(INSTALL_SOURCES)
 # rm -f: a file already gone is not an error.  rmdir only the two
 # directories that belong to skcexec alone, and only once empty; bin/,
 # lib/, share/man/ and the rest are shared with everything else in PREFIX.
+## uninstall: remove exactly the files install put, and skcexec's own directories once empty
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_DESTS))
 	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(LIBEXECDIR)/skcexec $(DESTDIR)$(DOCDIR) 2>/dev/null
 
+## print-preload: the LD_PRELOAD value for an install at PREFIX
 print-preload:
 	@echo $(LIBDIR)/libskcexec.so
 
+## print-install-files: the paths install writes (what uninstall removes)
 print-install-files:
 	@printf '%s\n' $(INSTALL_DESTS)
 
@@ -127,6 +131,7 @@ DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo unknown)
 DEB      = $(BUILD)/skcexec_$(VERSION)_$(DEB_ARCH).deb
 DEB_ROOT = $(BUILD)/deb/root
 
+## deb: the Debian package, build/skcexec_VERSION_ARCH.deb
 deb:
 	rm -rf $(DEB_ROOT)
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(DEB_ROOT))

@@ -25,4 +25,5 @@ all: $(PROFILE_BIN)
 bats: $(PROFILE_BIN) $(PROFILE_FIXTURES)
 
 .PHONY: profile
+## profile: build skcexec-profile alone
 profile: $(PROFILE_BIN)

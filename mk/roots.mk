@@ -33,15 +33,19 @@ ROOT_OPTS     = $(if $(strip $(ROOT_BATS)),--bats "$(strip $(ROOT_BATS))")
 HOST_DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 
 .PHONY: test-debian13 test-arm64 ci-debian13 roots
+## test-debian13: make test in a Debian 13 root of this machine's architecture (root)
 test-debian13:
 	bash tools/test_in_root.sh $(ROOT_OPTS) trixie $(HOST_DEB_ARCH) $(ROOT_TARGETS)
 
+## ci-debian13: .ci/run in a Debian 13 root, as on a fresh Debian 13 machine (root)
 ci-debian13:
 	bash tools/test_in_root.sh --ci-run trixie $(HOST_DEB_ARCH)
 
+## test-arm64: make test in an arm64 Debian root under qemu-user (root)
 test-arm64:
 	bash tools/test_in_root.sh --jobs $(ARM64_JOBS) $(ROOT_OPTS) $(ARM64_SUITE) arm64 $(ROOT_TARGETS)
 
+## roots: build (or find cached) both Debian roots
 roots:
 	bash tools/debroot.sh build trixie $(HOST_DEB_ARCH)
 	bash tools/debroot.sh build $(ARM64_SUITE) arm64

@@ -20,6 +20,7 @@ WRAPPER_CHECK_DIR   := $(BUILD)/check
 WRAPPER_CHECK_FILES := $(WRAPPER_CHECK_DIR)/skc $(WRAPPER_CHECK_DIR)/clang++
 
 .PHONY: wrapper wrapper-install-script wrapper-always
+## wrapper: build skcexec for this build tree, with the programs --check runs
 wrapper: $(BIN)/skcexec $(WRAPPER_CHECK_FILES)
 all: wrapper
 bats: wrapper
@@ -44,12 +45,14 @@ endef
 $(BIN)/skcexec: cmd/skcexec.in mk/wrapper.mk wrapper-always
 	$(call wrapper_gen,$(abspath $(LIB)),$(abspath $(WRAPPER_CHECK_DIR)),$(abspath $(BIN))/skcexec-profile,$@)
 
+## wrapper-install-script: build skcexec for `make install` (paths from PREFIX)
 wrapper-install-script: $(BUILD)/install/skcexec
 $(BUILD)/install/skcexec: cmd/skcexec.in mk/wrapper.mk wrapper-always
 	$(call wrapper_gen,$(LIBDIR)/libskcexec.so,$(LIBEXECDIR)/skcexec,$(BINDIR)/skcexec-profile,$@)
 
 # Nothing to do: makes the two scripts above be compared on every run (the
 # paths in them come from variables make cannot track).
+## wrapper-always: (internal) makes the skcexec scripts be rewritten when their text changes
 wrapper-always:
 
 $(WRAPPER_CHECK_DIR)/skc: $(BUILD)/fixtures/skc

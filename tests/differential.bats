@@ -43,7 +43,7 @@ setup_file() {
     DIFF_OUTSIDE=$BATS_FILE_TMPDIR/outside
     mkdir -p "$DIFF_OUTSIDE"
     # A cgroup to move into, where one can be made (root, cgroup v1).
-    DIFF_CGROUP=$(make_memory_cgroup "skcexec-diff-$$") || DIFF_CGROUP=
+    DIFF_CGROUP=$(make_memory_cgroup "skcexec-diff-$$" 1024 v1) || DIFF_CGROUP=
     export DIFF_PIDFD DIFF_NPATHS DIFF_OUTSIDE DIFF_CGROUP
 }
 

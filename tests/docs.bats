@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 # The documents say what the code does: skcexec(1) lists every option of
-# the table clang's arguments are judged by (shim/clang_args.c).
+# the table clang's arguments are judged by (shim/clang_args.c), and `make
+# help` lists every .PHONY target of the make files.
 
 load helpers
 
@@ -20,4 +21,21 @@ load helpers
         fi
     done < <("$BUILD/unit/unit_clang_args" --names)
     [ "$missing" -eq 0 ]
+}
+
+@test "make help: one line for every .PHONY target, and only for those" {
+    local repo=$BATS_TEST_DIRNAME/..
+    # make's database (-p) without running anything (-q), in this test's
+    # own environment rather than that of a make running the tests
+    phony=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$repo" -pq \
+                BUILD="$BATS_TEST_TMPDIR/b" DEPS=0 help 2>/dev/null |
+            sed -n 's/^\.PHONY: //p' | tr ' ' '\n' | sed '/^$/d' | sort)
+    [ -n "$phony" ]
+    run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
+        -C "$repo" BUILD="$BATS_TEST_TMPDIR/b" DEPS=0 help
+    [ "$status" -eq 0 ]
+    listed=$(printf '%s\n' "${lines[@]}" | sed -n 's/^  \([^ ]*\)  *[^ ].*/\1/p' | sort)
+    diff <(echo "$phony") <(echo "$listed")
+    # each target once
+    [ -z "$(uniq -d <<<"$listed")" ]
 }

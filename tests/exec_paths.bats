@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Every other way a caller starts clang: fork/vfork + exec family, system(),
 # exec without fork.  The fixture exec_caller, installed as skc, does each.
+# The last two tests: children skc forks that spawn clang, or fork at once.
 
 load helpers
 
@@ -154,4 +155,29 @@ IN_PLACE_MODES="fork-execvp fork-execve fork-execv fork-execl fork-execlp
     [ "$status" -eq 0 ]
     [ -e done ]
     not_in_place
+}
+
+# A child skc forks is not skc: its posix_spawnp of clang stays a spawn
+# and the child goes on after it.  worker_caller and threaded_fork_caller
+# print clang's status; clang is busy_clang.  Each run without and with
+# the shim, the same status and output.
+@test "a worker forked by skc spawns clang as a child and goes on" {
+    cp "$BUILD/fixtures/worker_caller" "$T/bin/skc"
+    cp "$BUILD/fixtures/busy_clang" "$T/bin/clang++"
+    # the default bound: the worker never execs
+    unset SKCEXEC_FORK_WAIT_MS
+    same_without_and_with_shim timeout 60 skc
+    plain_says "worker: exit 42"
+    plain_says "marker: written"
+}
+
+# Two threads of skc fork at once: a worker that never execs, forked
+# while the other thread's fork waits for its child's exec, must not hold
+# up that child's exec of clang (past SKCEXEC_FORK_WAIT_MS).
+@test "a threaded skc's fork + late exec of clang does not wait for a sibling worker" {
+    cp "$BUILD/fixtures/threaded_fork_caller" "$T/bin/skc"
+    cp "$BUILD/fixtures/busy_clang" "$T/bin/clang++"
+    export SKCEXEC_FORK_WAIT_MS=500
+    same_without_and_with_shim timeout 20 skc 2000
+    plain_says "clang: exit 0"
 }

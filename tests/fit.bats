@@ -226,9 +226,9 @@ against_reality() {
 }
 
 @test "default limits in a container of 3000 MiB: that limit first" {
-    [ -w /sys/fs/cgroup/memory ] || skip "needs a writable cgroup v1 memory hierarchy (root)"
-    rel=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
-    cg="/sys/fs/cgroup/memory${rel%/}/skcexec-fit-test-$$"
+    memory_cgroup_root v1 >/dev/null && own=$(own_memcg) ||
+        skip "needs a writable cgroup v1 memory hierarchy (root)"
+    cg="$own/skcexec-fit-test-$$"
     mkdir "$cg" || skip "cannot make a memory cgroup in our own"
     echo $((3000 << 20)) >"$cg/memory.limit_in_bytes"
     output=$( (echo "$BASHPID" >"$cg/cgroup.procs" && fit -- true) 2>&1 ) || true

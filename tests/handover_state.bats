@@ -7,8 +7,9 @@
 # see the same, whoever execs it.  The fake clang (state_probe) writes
 # down what it sees; status, output and that report must be the same
 # without and with the library, and the run without it must show the
-# child's setting (so no test passes vacuously).  Time limits only turn a
-# hang into a failure.
+# child's setting (so no test passes vacuously); the last test uses a
+# caller of its own (privdrop_caller).  Time limits only turn a hang into
+# a failure.
 
 load helpers
 
@@ -23,6 +24,7 @@ setup() {
 teardown() {
     remove_cgroup "${CGROUP:-}"
     [ -z "${OUTSIDE:-}" ] || rm -rf "$OUTSIDE"
+    [ -z "${PRIV_DIR:-}" ] || rm -rf "$PRIV_DIR"
 }
 
 observe_extra() { probe_facts "$1"; }
@@ -56,7 +58,7 @@ observe_extra() { probe_facts "$1"; }
 
 @test "handover: clang stays in the cgroup the child moved to" {
     [ "$(id -u)" -eq 0 ] || skip "needs root (a cgroup of its own)"
-    CGROUP=$(make_memory_cgroup "skcexec-test-$$-$BATS_TEST_NUMBER") ||
+    CGROUP=$(make_memory_cgroup "skcexec-test-$$-$BATS_TEST_NUMBER" 1024 v1) ||
         skip "no writable cgroup v1 memory hierarchy at /sys/fs/cgroup/memory"
     export STATE_CGROUP=$CGROUP
     same_without_and_with_shim timeout 60 skc fork-execvp c:cgroup
@@ -75,4 +77,25 @@ observe_extra() { probe_facts "$1"; }
     # A kernel without Landlock: the child says "skip: ..." and exits 77.
     same_without_and_with_shim timeout 60 skc fork-execvp c:landlock
     plain_says "write outside: EACCES"
+}
+
+# A forked child that drops its privileges and execs clang: clang runs
+# with the child's ids, never with skc's.  skc is privdrop_caller, clang
+# busy_clang (it prints its ids).  Run in a directory nobody can reach
+# (bats' own is 0700), library included.
+@test "a child's privilege drop before its exec of clang is kept" {
+    [ "$(id -u)" -eq 0 ] || skip "needs root (setuid to 65534)"
+    PRIV_DIR=$(mktemp -d /tmp/skcexec-privdrop.XXXXXX)
+    chmod 755 "$PRIV_DIR"
+    mkdir -m 755 "$PRIV_DIR/bin"
+    cp "$BUILD/fixtures/privdrop_caller" "$PRIV_DIR/bin/skc"
+    cp "$BUILD/fixtures/busy_clang" "$PRIV_DIR/bin/clang++"
+    cp "$LIB" "$PRIV_DIR/libskcexec.so"
+    LIB=$PRIV_DIR/libskcexec.so
+    PATH="$PRIV_DIR/bin:$PATH"
+    # shellcheck disable=SC2034 # read by observe (helpers.bash)
+    RUN_BASE=$PRIV_DIR
+    same_without_and_with_shim timeout 60 skc
+    plain_says "clang: uid=65534 gid=65534"
+    plain_says "child: exit 0"
 }

@@ -20,8 +20,11 @@ setup_fixtures() {
     done
     export PATH="$T/bin:$PATH"
     export FAKECLANG_REPORT_DIR="$T/rep"
-    unset SKCEXEC_DISABLE SKCEXEC_VERBOSE SKCEXEC_CALLERS SKCEXEC_TARGETS \
-          SKCEXEC_WAIT_MS
+    # Every setting of the library and the commands comes from the test
+    # itself, never from the environment make was run in: a test that
+    # wants one (SKCEXEC_FORK_WAIT_MS, say) sets it; so do the tests
+    # that make busy_clang busy.
+    unset "${!SKCEXEC_@}" "${!BUSYCLANG_@}"
     cd "$T" || return 1
 }
 
@@ -129,14 +132,56 @@ probe_facts() {
     fi
 }
 
-# A fresh cgroup v1 memory group named $1 with a 1 GiB limit: prints its
-# path, or fails where there is none to make (not root, no v1 hierarchy).
-make_memory_cgroup() {
-    local cg=/sys/fs/cgroup/memory/$1
-    [ -w /sys/fs/cgroup/memory/cgroup.procs ] && mkdir "$cg" 2>/dev/null ||
+# ---- memory cgroups ---------------------------------------------------------
+# Tests that measure or limit memory make a cgroup of their own: as root,
+# under a writable cgroup v1 memory hierarchy, or under cgroup v2 where the
+# root gives the memory controller to its child groups.  Elsewhere they
+# skip, saying why.
+
+# The directory a test makes its memory cgroups in, /sys/fs/cgroup/memory
+# (v1) or /sys/fs/cgroup (v2); with the argument v1, only the former.
+# Fails where neither can be written.
+memory_cgroup_root() {
+    if [ -d /sys/fs/cgroup/memory ] && [ -w /sys/fs/cgroup/memory ]; then
+        echo /sys/fs/cgroup/memory
+    elif [ "${1:-}" != v1 ] && [ -f /sys/fs/cgroup/cgroup.controllers ] &&
+         grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
+         [ -w /sys/fs/cgroup ]; then
+        echo /sys/fs/cgroup
+    else
         return 1
-    echo $((1 << 30)) >"$cg/memory.limit_in_bytes" || { rmdir "$cg"; return 1; }
+    fi
+}
+
+# The name of a memory file in cgroup directory $1, by what it is ($2):
+# "peak" (the most memory the group used) or "limit".
+memory_cgroup_file() {
+    case $1 in
+    /sys/fs/cgroup/memory/*)
+        case $2 in peak) echo memory.max_usage_in_bytes ;; limit) echo memory.limit_in_bytes ;; esac ;;
+    *)
+        case $2 in peak) echo memory.peak ;; limit) echo memory.max ;; esac ;;
+    esac
+}
+
+# make_memory_cgroup NAME [LIMIT_MIB [v1]]: a fresh memory cgroup NAME
+# under memory_cgroup_root (v1 only with "v1"), limited to LIMIT_MIB
+# (default 1024); prints its path, or fails where none can be made.
+make_memory_cgroup() {
+    local root cg
+    root=$(memory_cgroup_root "${3:-}") && cg=$root/$1 &&
+        mkdir "$cg" 2>/dev/null || return 1
+    echo $(( ${2:-1024} << 20 )) >"$cg/$(memory_cgroup_file "$cg" limit)" ||
+        { rmdir "$cg"; return 1; }
     echo "$cg"
+}
+
+# The directory of this process's own cgroup v1 memory group, or fails.
+own_memcg() {
+    local rel
+    rel=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+    [ -n "$rel" ] && [ -d "/sys/fs/cgroup/memory$rel" ] || return 1
+    echo "/sys/fs/cgroup/memory${rel%/}"
 }
 
 # Removes cgroup $1, first moving out whatever a failed test left in it.
@@ -154,4 +199,35 @@ remove_cgroup() {
     done
     echo "cannot remove cgroup $1 (try $try):"; cat "$1/cgroup.procs"
     rmdir "$1"
+}
+
+# ---- waiting for a process or a file -----------------------------------------
+# The bounds are hang detection, not timings: on the clock, not a count of
+# polls, which a loaded machine makes much slower.
+
+# Whether process $1 is still running (a zombie is not).
+running() {
+    [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# The negation as a command: a `! cmd` line does not fail a bats test
+# (errexit ignores it), a function returning non-zero does.
+gone() { ! running "$1"; }
+
+# Waits up to $2 seconds (default 20) for process $1 to be gone.
+gone_within() {
+    local end=$((SECONDS + ${2:-20}))
+    while running "$1"; do
+        [ "$SECONDS" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+}
+
+# Waits up to 20 seconds for file $1 to exist and be non-empty.
+wait_for() {
+    local end=$((SECONDS + 20))
+    until [ -s "$1" ]; do
+        [ "$SECONDS" -lt "$end" ] || return 1
+        sleep 0.1
+    done
 }

@@ -8,7 +8,8 @@
 # x.ll`, waits and exits with clang's status, printing nothing after; the
 # fake clang (state_probe) writes down what it sees.  Status, output and
 # that report must be the same without and with the library, and the run
-# without it must show the state a spawned clang has.  Time limits only
+# without it must show the state a spawned clang has; the last two tests
+# use callers of their own, with busy_clang as clang.  Time limits only
 # turn a hang into a failure.
 
 load helpers
@@ -74,4 +75,28 @@ observe_extra() { probe_facts "$1"; }
     same_without_and_with_shim timeout 60 "$BUILD/fixtures/group_kill" \
         "$STATE_PROBE_REPORT" skc posix_spawnp a:pgroup=new
     plain_says "skc: signal 15"
+}
+
+# CPU time: under a CPU limit each of skc and clang stays within, but not
+# their sum, clang must not be killed for the time skc used.  skc is
+# cpu_time_caller, clang busy_clang.
+@test "clang is not charged the CPU time skc used (ulimit -t)" {
+    cp "$BUILD/fixtures/cpu_time_caller" "$T/bin/skc"
+    cp "$BUILD/fixtures/busy_clang" "$T/bin/clang++"
+    export BUSYCLANG_BURN_MS=1200
+    same_without_and_with_shim timeout 180 bash -c 'ulimit -c 0; ulimit -t 2; exec skc 1200'
+    plain_says "clang: exit 0"
+}
+
+# Signals: skc (sigwait_caller) blocks SIGTERM and SIGINT and handles them
+# in a sigwait thread; a SIGTERM while clang runs ends skc at once with
+# 130.  timeout sends it 1 s in; clang (busy_clang) sleeps 5 s; -k bounds
+# a hang.
+@test "a SIGTERM to a sigwait-handling skc ends it while clang runs" {
+    cp "$BUILD/fixtures/sigwait_caller" "$T/bin/skc"
+    cp "$BUILD/fixtures/busy_clang" "$T/bin/clang++"
+    export BUSYCLANG_SLEEP_MS=5000
+    same_without_and_with_shim timeout --preserve-status -s TERM -k 15 1 skc
+    plain_says "status=130"
+    plain_says "skc: SIGTERM, exiting"
 }

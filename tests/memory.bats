@@ -9,21 +9,19 @@ load helpers
 setup() {
     setup_fixtures
     CG=""
-    if [ -w /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/memory ]; then
-        CG=/sys/fs/cgroup/memory/skcexec-test-$$-$BATS_TEST_NUMBER
+    local root
+    if root=$(memory_cgroup_root); then
+        CG=$root/skcexec-test-$$-$BATS_TEST_NUMBER
+        PEAK_FILE=$(memory_cgroup_file "$CG" peak)
         mkdir "$CG" 2>/dev/null || CG=""
-        PEAK_FILE=memory.max_usage_in_bytes
-    elif [ -f /sys/fs/cgroup/cgroup.controllers ] &&
-         grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
-        CG=/sys/fs/cgroup/skcexec-test-$$-$BATS_TEST_NUMBER
-        mkdir "$CG" 2>/dev/null && [ -f "$CG/memory.peak" ] || CG=""
-        PEAK_FILE=memory.peak
+        # a v2 kernel before 5.19 has no memory.peak
+        [ -z "$CG" ] || [ -f "$CG/$PEAK_FILE" ] || { rmdir "$CG"; CG=""; }
     fi
     [ -n "$CG" ] || skip "no writable cgroup v1 or v2 memory accounting"
 }
 
 teardown() {
-    [ -n "$CG" ] && rmdir "$CG" 2>/dev/null || true
+    [ -z "$CG" ] || rmdir "$CG" 2>/dev/null || true
 }
 
 # Run "$@" in a fresh cgroup; print its peak memory in MiB.

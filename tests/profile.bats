@@ -40,42 +40,19 @@ teardown() {
     done
 }
 
-# Whether process $1 is still running (a zombie is not).
-running() {
-    [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
-}
-
-# The negations as commands: a `! cmd` line does not fail a bats test
-# (errexit ignores it), a function returning non-zero does.
-gone() { ! running "$1"; }
+# The negation as a command (see gone in helpers.bash).
 no_group_left() { ! groups_left "$1"; }
 
-# Waits up to $2 seconds (default 20: hang detection, not a timing) for
-# process $1 to be gone.  The bound is on the clock, not on a count of
-# polls, which a loaded machine makes much slower.
-gone_within() {
-    local end=$((SECONDS + ${2:-20}))
-    while running "$1"; do
-        [ "$SECONDS" -lt "$end" ] || return 1
-        sleep 0.1
-    done
-}
-
-# Waits up to 20 seconds for file $1 to exist and be non-empty.
-wait_for() {
-    local end=$((SECONDS + 20))
-    until [ -s "$1" ]; do
-        [ "$SECONDS" -lt "$end" ] || return 1
-        sleep 0.1
-    done
-}
-
-# The directory of our own memory cgroup (v1), or nothing.
-own_memcg() {
-    local rel
-    rel=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
-    [ -n "$rel" ] && [ -d "/sys/fs/cgroup/memory$rel" ] || return 1
-    echo "/sys/fs/cgroup/memory${rel%/}"
+# signal_job PID KILL_ARGS...: kill KILL_ARGS, then wait for PID (the
+# profiler, a `&` job of the test) to be gone and set status to its exit
+# status.
+signal_job() {
+    local pid=$1
+    shift
+    kill "$@"
+    gone_within "$pid"
+    status=0
+    wait "$pid" || status=$?
 }
 
 # Whether any group of the profiler whose pid is $1 is left.
@@ -89,17 +66,6 @@ field_of() {
     local line
     line=$(grep '^skcexec-profile: peak_mib=' "$1") || return 1
     printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
-# Whether a memory cgroup can be made here (the same test as memory.bats):
-# v1 with a writable memory hierarchy, or v2 with memory for child groups.
-cgroup_available() {
-    if [ -d /sys/fs/cgroup/memory ] && [ -w /sys/fs/cgroup/memory ]; then
-        return 0
-    fi
-    [ -f /sys/fs/cgroup/cgroup.controllers ] &&
-        grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
-        [ -w /sys/fs/cgroup ]
 }
 
 @test "sampled: 200 MiB + a concurrent 100 MiB child peak at about 300 MiB" {
@@ -283,8 +249,7 @@ cgroup_available() {
 @test "SIGTERM to the profiler reaches the command; the report still comes" {
     "$PROFILE" --quiet -- sh -c 'echo up >up; exec sleep 60' 2>prof.log &
     pid=$!
-    for _ in $(seq 100); do [ -e up ] && break; sleep 0.1; done
-    [ -e up ]
+    wait_for up
     kill -TERM "$pid"
     status=0
     wait "$pid" || status=$?
@@ -294,7 +259,7 @@ cgroup_available() {
 }
 
 @test "cgroup: the peak is the kernel's, the group is removed afterwards" {
-    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    memory_cgroup_root >/dev/null || skip "no writable cgroup v1 or v2 memory controller"
     # sh tells the profiler's pid, which names the group
     sh -c 'echo $$ >profiler.pid; exec "$0" --interval 20 -- "$1" -c 100 -m 200 -s 500' \
         "$PROFILE" "$HOG" 2>prof.log
@@ -309,7 +274,7 @@ cgroup_available() {
 }
 
 @test "--limit: a command above the limit is OOM-killed and the summary says so" {
-    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    memory_cgroup_root >/dev/null || skip "no writable cgroup v1 or v2 memory controller"
     run --separate-stderr "$PROFILE" --quiet --limit 64 -- "$HOG" -m 300 -s 100
     echo "$stderr"
     [ "$status" -eq 137 ]
@@ -343,7 +308,7 @@ cgroup_available() {
     [ ! -e ran ]
 }
 
-# ---- signals, odd paths and clashes (issue 13) ------------------------------
+# ---- signals, odd paths and clashes -----------------------------------------
 
 @test "^C ends the run once CMD has exited: the job and the daemon it left are ended" {
     # Like a terminal's ^C: SIGINT to the whole process group the profiler
@@ -359,10 +324,7 @@ cgroup_available() {
     echo "$pid" >profiler.pid
     wait_for job.pid && wait_for daemon.pid
     sleep 0.3
-    kill -INT -- "-$pid"
-    gone_within "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_job "$pid" -INT -- "-$pid"
     cat prof.log
     gone "$(cat job.pid)"
     gone "$(cat daemon.pid)"
@@ -386,10 +348,7 @@ cgroup_available() {
         pid=$!
         echo "$pid" >profiler.pid
         wait_for job.pid
-        kill -TERM "$pid"
-        gone_within "$pid"
-        status=0
-        wait "$pid" || status=$?
+        signal_job "$pid" -TERM "$pid"
         cat prof.log
         gone "$(cat job.pid)"
         [ "$status" -eq 143 ]
@@ -412,10 +371,7 @@ cgroup_available() {
         pid=$!
         echo "$pid" >profiler.pid
         wait_for up
-        kill "-$sig" "$pid"
-        gone_within "$pid"
-        status=0
-        wait "$pid" || status=$?
+        signal_job "$pid" "-$sig" "$pid"
         cat prof.log
         [ "$status" -eq $((128 + $(kill -l "$sig"))) ]
         grep -q "^stopped: SIG$sig received" prof.log
@@ -426,17 +382,14 @@ cgroup_available() {
 }
 
 @test "a fault of the profiler (SIGSEGV) still ends the group's processes and removes it" {
-    cgroup_available || skip "no writable cgroup v1 or v2 memory controller"
+    memory_cgroup_root >/dev/null || skip "no writable cgroup v1 or v2 memory controller"
     # shellcheck disable=SC2016 # expanded by the inner sh
     "$PROFILE" -- sh -c 'echo $$ >cmd.pid; exec sleep 60' 2>prof.log &
     pid=$!
     echo "$pid" >profiler.pid
     wait_for cmd.pid
     ulimit -c 0
-    kill -SEGV "$pid"
-    gone_within "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_job "$pid" -SEGV "$pid"
     [ "$status" -eq 139 ]
     gone_within "$(cat cmd.pid)" 5
     no_group_left "$pid"
@@ -516,10 +469,7 @@ SCRIPT
     ign=$(sed -n 's/^SigIgn:\t//p' gnuplot.sigs)
     [ "$((0x$blk))" -eq 0 ]
     [ "$((0x$ign & ~0x180000080))" -eq 0 ]
-    kill -TERM "$pid"
-    gone_within "$pid"
-    status=0
-    wait "$pid" || status=$?
+    signal_job "$pid" -TERM "$pid"
     cat prof.log
     gone "$(cat gnuplot.pid)"
     [ "$status" -eq 3 ]

@@ -19,11 +19,11 @@ setup() {
     cp "$BUILD/fixtures/stress_spawn" "$T/bin/skc"        # a caller
 }
 
-# Under qemu-user (arm64 root, 2026-12-01) the caller's fork children hung
-# for good: 89 of them, each blocked on a futex in qemu's own memory (not
-# the guest's), a lock of qemu's that another guest thread held at the
-# fork.  The handover runs guest code in the child that qemu must first
-# translate; a non-caller's child only execs.  qemu's, not the library's.
+# Under qemu-user (the arm64 root) a 100-thread caller's fork children
+# block for good, each on a futex in qemu's own memory (not the guest's),
+# a lock of qemu's that another guest thread held at the fork.  The
+# handover runs guest code in the child that qemu must first translate; a
+# non-caller's child only execs.  qemu's deadlock, not the library's.
 caller_stress() {
     [ -z "${STRESS_EMULATED:-}" ] ||
         skip "under $STRESS_EMULATED, a 100-thread caller's fork children deadlock inside the emulator"

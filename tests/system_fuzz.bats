@@ -20,8 +20,9 @@
 # A difference prints the case, its command and a diff (the first 20 in
 # full, then the command only) and fails the test; `gen_system_cmds SEED 1
 # RUNDIR I` makes case I again alone.  The fuzz test ends with the line
-# "system fuzz: N commands, M differ" (also as a TAP comment).  The three
-# differences it once found have their own tests in tests/system_cmd.bats.
+# "system fuzz: N commands, M differ" (also as a TAP comment).
+# tests/system_cmd.bats tests three such cases on their own (a clang killed
+# by a signal, a leading '-', a missing interpreter).
 #
 # SHIM_PRELOAD set to the empty library compares it with itself: every
 # case must then be the same, so the comparison adds no difference of its

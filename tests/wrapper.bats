@@ -17,7 +17,7 @@ setup() {
     # Under make asan, SHIM_PRELOAD is "ASAN_RT LIB": the runtime must stay
     # first, so it is the LD_PRELOAD the wrapper starts from.
     PRE=${SHIM_PRELOAD:+${SHIM_PRELOAD% *}}
-    unset LD_PRELOAD SKCEXEC_LIB SKCEXEC_FORK_WAIT_MS SKC
+    unset LD_PRELOAD SKC
 }
 
 # The wrapper, started with no preload of ours.
@@ -371,8 +371,7 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
     # in a process group of its own, killed as a CI timeout kills a job
     LD_PRELOAD="$PRE" TMPDIR=$T/tmp setsid "$T/skcexec.hang" --check >/dev/null 2>&1 &
     pid=$!
-    for _ in $(seq 100); do [ -s hang.pid ] && break; sleep 0.1; done
-    [ -s hang.pid ]
+    wait_for hang.pid
     [ -n "$(ls -A tmp)" ]
     kill -TERM -- "-$pid"
     status=0
@@ -454,19 +453,9 @@ preload_seen() { "$@" sh -c 'printf "%s\n" "${LD_PRELOAD-unset}"'; }
 # Runs skcexec --check in a fresh memory cgroup limited to $1 MiB; sets
 # output.  Skips where no cgroup can be made.
 check_in_cgroup() {
-    local cg limit_file
-    if [ -w /sys/fs/cgroup/memory ] && [ -d /sys/fs/cgroup/memory ]; then
-        cg=/sys/fs/cgroup/memory/skcexec-wrapper-$$-$BATS_TEST_NUMBER
-        limit_file=memory.limit_in_bytes
-    elif [ -f /sys/fs/cgroup/cgroup.controllers ] &&
-         grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
-        cg=/sys/fs/cgroup/skcexec-wrapper-$$-$BATS_TEST_NUMBER
-        limit_file=memory.max
-    else
+    local cg
+    cg=$(make_memory_cgroup "skcexec-wrapper-$$-$BATS_TEST_NUMBER" "$1") ||
         skip "no writable cgroup v1 or v2 memory controller"
-    fi
-    mkdir "$cg" 2>/dev/null || skip "cannot create a cgroup"
-    echo $(( $1 << 20 )) >"$cg/$limit_file"
     output=$( (echo "$BASHPID" >"$cg/cgroup.procs" && exec "$SKCEXEC" --check) )
     rmdir "$cg"
 }

@@ -18,9 +18,7 @@ if [ ! -e "$(cc -print-file-name=libasan.so)" ]; then
     echo "check: no libasan.so for $(cc -dumpversion): asan will fail"
 fi
 
-# Until the Makefile includes mk/checks.mk, read it alongside.
 mk=(make)
-grep -qE '^-?include +mk/checks\.mk' Makefile || mk=(make -f Makefile -f mk/checks.mk)
 jobs=$(nproc)
 
 [ "$#" -gt 0 ] || set -- lint asan valgrind

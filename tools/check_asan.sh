@@ -90,11 +90,7 @@ for f in "${files[@]}"; do
     grep -A40 -E "$re" "$f" | head -n 80
 done
 rm -rf "$tmp"
-read -r passed failed skipped < <(awk '
-    /^ok [0-9]+ .*# skip/ { s++; next }
-    /^ok [0-9]+/          { p++; next }
-    /^not ok [0-9]+/      { f++ }
-    END { print p + 0, f + 0, s + 0 }' "$out")
+read -r passed failed skipped < <(bash "$(dirname "$0")/tap_count.sh" "$out")
 echo "asan: bats $passed passed, $failed failed, $skipped skipped," \
      "$left_out left out; sanitizer reports: ${#files[@]} files," \
      "$in_output lines in the output ($((SECONDS - start)) s)"

@@ -44,8 +44,7 @@ cp "$BUILD/fixtures/exec_caller" "$work/exec_caller"
 cp "$BUILD/fixtures/spawn_probe" "$work/bin/probe"
 cp "$BUILD/fixtures/spawn_probe" "$work/probe_skc"
 export PATH="$work/bin:$PATH"
-unset SKCEXEC_DISABLE SKCEXEC_VERBOSE SKCEXEC_CALLERS SKCEXEC_TARGETS \
-      SKCEXEC_WAIT_MS
+unset "${!SKCEXEC_@}"
 # Valgrind is ~20x slower: the parent's wait for a forked child's first
 # exec must not run out (the tests do the same).
 export SKCEXEC_FORK_WAIT_MS=20000
@@ -163,20 +162,20 @@ run probe-noncaller     0 any     -- probe true
 cp "$work/probe_skc" "$work/bin/skc"
 run probe-caller        0 any     -- skc true
 
-# Review cases on the posix_spawn path (replay, pipe rule, PATH search, env
+# posix_spawn edge cases (replay, pipe rule, PATH search, env
 # parsing), compared with the same case under valgrind without the shim.
 # Left out: the cases whose clang (bin/clang-99) cannot be exec'd: the shim
 # then execve's it in place and relies on execve failing, but valgrind
 # cannot survive a failed execve ("EXEC FAILED: I can't recover", exit
 # 101); setpgroup-vanished (re-executes /proc/self/exe: valgrind's tool);
 # fork-lock (500 forks: minutes under valgrind).
-if [ -e "$BUILD/fixtures/spawn_cases" ]; then
-    cp "$BUILD/fixtures/spawn_cases" "$work/bin/skc"
+if [ -e "$BUILD/fixtures/spawn_edge_cases" ]; then
+    cp "$BUILD/fixtures/spawn_edge_cases" "$work/bin/skc"
     for c in dup2-closed-fd pipe-close-stdout eloop-path env-dash-u; do
         run "case-$c" same any -- skc "$c" </dev/null
     done
 else
-    echo "valgrind: review cases left out: no $BUILD/fixtures/spawn_cases"
+    echo "valgrind: spawn edge cases left out: no $BUILD/fixtures/spawn_edge_cases"
 fi
 
 echo "valgrind: $((total - failed))/$total runs clean"

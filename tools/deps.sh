@@ -13,7 +13,8 @@
 #   demo    build + clang++                      (make demo)
 #   test    build + bats; and what single tests use, else they skip:
 #           clang++, gawk, groff, dpkg-dev, lintian, python3-yaml,
-#           the 32-bit toolchain (x86_64)
+#           gnuplot-nox (the profiler's charts), valgrind and strace
+#           (tests/startup_budget.bats), the 32-bit toolchain (x86_64)
 #   checks  cppcheck, clang-tidy, shellcheck, valgrind (make lint/valgrind)
 #   fuzz    a clang-N with its libclang-rt-N-dev (libFuzzer, sanitizers)
 #   ci      all of them
@@ -104,6 +105,9 @@ for g in "$@"; do
         want dpkg-shlibdeps dpkg-dev
         want lintian lintian
         want unshare util-linux
+        want gnuplot gnuplot-nox
+        want valgrind valgrind
+        want strace strace
         { have python3 && python3 -c 'import yaml' 2>/dev/null; } || optional+=(python3-yaml)
         if [ "$(uname -m)" = x86_64 ] && ! echo 'int main(void){return 0;}' |
                 cc -m32 -x c -o /dev/null - 2>/dev/null; then

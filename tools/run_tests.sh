@@ -19,11 +19,7 @@ log=$(mktemp) || exit 1
 trap 'rm -f "$log"' EXIT
 BUILD=$BUILD bats --tap --print-output-on-failure tests | tee "$log"
 rc=${PIPESTATUS[0]}
-read -r p f s < <(awk '
-    /^ok [0-9]+ .*# skip/ { s++; next }
-    /^ok [0-9]+/          { p++; next }
-    /^not ok [0-9]+/      { f++ }
-    END { print p + 0, f + 0, s + 0 }' "$log")
+read -r p f s < <(bash tools/tap_count.sh "$log")
 passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 # bats failing with no failed test (a syntax error in a file, say)
 [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && failed=$((failed + 1))

@@ -148,14 +148,7 @@ tools/debroot.sh run "$suite" "$arch" . /build/skcexec -- \
     tee "$log"
 rc=${PIPESTATUS[0]}
 
-# the same counting as .ci/run's count()
-read -r p f s < <(awk '
-    /^ok [0-9]+ .*# skip/ { s++; next }
-    /^ok [0-9]+/          { p++; next }
-    /^not ok [0-9]+/      { f++; next }
-    /^unit_[a-z_]+: [0-9]+ passed, [0-9]+ failed$/ { if ($4 == 0) p++; else f++ }
-    /^faults: [0-9]+ failed$/ { if ($2 == 0) p++; else f++ }
-    END { print p + 0, f + 0, s + 0 }' "$log")
+read -r p f s < <(bash tools/tap_count.sh "$log")
 if [ "$rc" -eq 3 ] && [ "$((p + f + s))" -eq 0 ] && grep -q '^debroot: ' "$log"; then
     unavailable "cannot enter the $suite $arch root: $(sed -n 's/^debroot: //p' "$log" | tail -n 1)"
 fi

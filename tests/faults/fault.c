@@ -127,15 +127,22 @@ static int hit(int p, int err)
             return ret;                                                       \
     } while (0)
 
+/* open's and openat's mode: an argument only with O_CREAT or O_TMPFILE.
+ * FLAGS must be the function's last named parameter. */
+#define OPEN_MODE(flags, mode)                                                \
+    do {                                                                      \
+        if ((flags) & (O_CREAT | O_TMPFILE)) {                                \
+            va_list ap;                                                       \
+            va_start(ap, flags);                                              \
+            (mode) = va_arg(ap, mode_t);                                      \
+            va_end(ap);                                                       \
+        }                                                                     \
+    } while (0)
+
 int __wrap_open(const char *path, int flags, ...)
 {
     mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    OPEN_MODE(flags, mode);
     FAIL_IF(open, EMFILE, -1);
     return __real_open(path, flags, mode);
 }
@@ -144,12 +151,7 @@ int __real_openat(int, const char *, int, ...);
 int __wrap_openat(int dirfd, const char *path, int flags, ...)
 {
     mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    OPEN_MODE(flags, mode);
     FAIL_IF(openat, ENOENT, -1);
     return __real_openat(dirfd, path, flags, mode);
 }

@@ -72,8 +72,8 @@ static void check_settings(char **s, size_t n, unsigned null_mask)
     CHECK(st.callers.n >= 1 && st.targets.n >= 1);
     const char *end = memchr(st.warn, '\0', sizeof st.warn);
     CHECK(end != NULL);
-    /* The header promises '\n'-terminated lines (the fuzzer found them cut
-     * when every value was bad: warn is now sized for all six). */
+    /* The header promises '\n'-terminated lines, also when every value is
+     * bad: warn holds all six warnings. */
     CHECK(end == st.warn || end[-1] == '\n');
     /* A value that is not a number must be reported, not silently dropped
      * (the first warning always fits, so this cannot be a cut). */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# bench_paths.sh - the memory drop on every path a caller can start clang
+# paths.sh - the memory drop on every path a caller can start clang
 # by: the fake skc's posix_spawnp, and exec_caller's fork+execvp,
 # fork+execve, vfork+execv (never taken over: the same peak both ways),
 # system() and bare execvp.  Each runs real
@@ -17,7 +17,7 @@ IR_FUNCS=${IR_FUNCS:-300}
 CLANG=${CLANG:-$(command -v clang++ || true)}
 [ -n "$CLANG" ] || { echo "bench: needs clang++"; exit 1; }
 # shellcheck source=bench/lib.sh
-. "$(dirname "$0")/../bench/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 dir="$BUILD/bench-paths"
 mkdir -p "$dir/bin"

@@ -14,7 +14,7 @@ IR_FUNCS=${IR_FUNCS:-500}
 CLANG=${CLANG:-$(command -v clang++ || true)}
 [ -n "$CLANG" ] || { echo "demo: needs clang++ (as root: tools/deps.sh demo)"; exit 1; }
 # shellcheck source=bench/lib.sh
-. "$(dirname "$0")/../bench/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 dir="$BUILD/demo"
 mkdir -p "$dir/bin"

@@ -1,16 +1,17 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# Regression tests for the review's findings on the posix_spawn path.  Each
-# case of tests/fixtures/spawn_cases.c (installed as skc, so it is a
-# caller) runs once without and once with the shim, each in a fresh
-# directory; status, output and what clang saw, if it ran, must be the same.
-# Failing open must be invisible: the shim behaves as libc or not at all.
+# Corner cases of posix_spawn in a caller: file actions, attributes, the
+# PATH search, env's arguments, other threads.  Each case of
+# tests/fixtures/spawn_edge_cases.c (installed as skc, so it is a caller)
+# runs once without and once with the shim, each in a fresh directory;
+# status, output and what clang saw, if it ran, must be the same.  Failing
+# open must be invisible: the shim behaves as libc or not at all.
 
 load helpers
 
 setup() {
     setup_fixtures
-    cp "$BUILD/fixtures/spawn_cases" "$T/bin/skc"
+    cp "$BUILD/fixtures/spawn_edge_cases" "$T/bin/skc"
 }
 
 # What the fake clang reported, minus what differs between any two runs
@@ -92,25 +93,18 @@ same_case() {
     same_case fork-lock 120
 }
 
-# The first wrapped call of a process decides whether it is skc.  A call
-# that cannot wait for that decision must not: one from a signal handler
-# interrupting it on the same thread, or from a child forked by _Fork (not
-# wrapped) while another thread decided.  With a CPU-bound loop on the same
-# CPU, waiting by yielding took minutes; the limit only catches that.
-decide_interrupted() {
-    command -v taskset >/dev/null || skip "taskset not installed"
-    taskset -c 0 sh -c 'while :; do :; done' &
-    local busy=$! rc
-    timeout 30 taskset -c 0 env LD_PRELOAD="${SHIM_PRELOAD:-$LIB}" \
-        "$BUILD/fixtures/decide_probe" "$1" || rc=$?
-    kill "$busy"
-    [ "${rc:-0}" -eq 0 ]
-}
-
-@test "a signal handler's fork during the decision does not wait for itself" {
-    decide_interrupted signal
-}
-
-@test "a _Fork child of a process in mid-decision does not wait for it" {
-    decide_interrupted _Fork
+# A spawn whose in-place exec fails must leave skc's pending signals as
+# they were: SETSIGDEF of a signal whose default is to ignore it discards
+# it when done in skc itself.
+@test "a failed spawn with SETSIGDEF keeps skc's pending SIGWINCH" {
+    cp "$BUILD/fixtures/sigpending_caller" "$T/bin/skc"
+    same_without_and_with_shim timeout 60 skc
+    # qemu-user runs posix_spawn's CLONE_VFORK child as a plain fork, and
+    # the exec's error never reaches the caller: nothing fails to undo.
+    # shellcheck disable=SC2154 # $plain: set by same_without_and_with_shim
+    if grep -qx "posix_spawn: 0" <<<"$plain"; then
+        skip "posix_spawn reports no exec error here even without the library (qemu-user?)"
+    fi
+    plain_says "posix_spawn: ENOENT"
+    plain_says "after: SIGWINCH pending"
 }
