@@ -5,7 +5,7 @@
 #   make uninstall [PREFIX=/usr/local] [DESTDIR=]   removes exactly those
 #                  files, and libexec/skcexec/ and share/doc/skcexec/ once
 #                  empty; the shared directories install -D made (bin/,
-#                  lib/..., share/man/man1/, ...) stay (README.md, Install)
+#                  lib/..., share/man/man1/, ...) stay (docs/install.md)
 #   make deb       build/skcexec_$(VERSION)_<arch>.deb (packaging/deb/)
 #   make print-preload   the LD_PRELOAD value for an install at PREFIX
 #   make print-install-files   the installed paths (what uninstall removes)

@@ -7,8 +7,8 @@
 /* The value lists, as fixed-size rows rather than pointers: a table of
  * pointers in a shared library is relocated, and so touched, by the
  * loader in every process. */
-#define ONE_OF(v, list) one_of(v, list[0], sizeof list / sizeof list[0], \
-                               sizeof list[0])
+#define ONE_OF(v, list)                                                       \
+    one_of((v), (list)[0], sizeof(list) / sizeof((list)[0]), sizeof((list)[0]))
 
 static int one_of(const char *v, const char *list, size_t n, size_t width)
 {

@@ -350,9 +350,7 @@ const char *equivalence_refusal(const struct exec_plan *p)
 {
     int saved = errno;
     /* Cheapest first. */
-    const char *why = NULL;
-    if (why == NULL)
-        why = pending_signals(p);
+    const char *why = pending_signals(p);
     if (why == NULL)
         why = interval_timers(p);
     if (why == NULL)

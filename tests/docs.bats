@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 # The documents say what the code does: skcexec(1) lists every option of
-# the table clang's arguments are judged by (shim/clang_args.c), and `make
-# help` lists every .PHONY target of the make files.
+# the table clang's arguments are judged by (shim/clang_args.c); `make
+# help` lists every .PHONY target of the make files, and every target the
+# README and docs/ mention; every path of the tree they name exists.
 
 load helpers
 
@@ -38,4 +39,51 @@ load helpers
     diff <(echo "$phony") <(echo "$listed")
     # each target once
     [ -z "$(uniq -d <<<"$listed")" ]
+}
+
+# The paths of this tree that README.md and docs/*.md name, in backquotes
+# or as links: "shim/...", "tests/...", ..., or "docs/x.md", "x.md" (from
+# within docs/).
+named_paths() {   # $1: a document
+    local doc=$1 dir
+    dir=$(dirname "$doc")
+    grep -o '`[^` ]*`' "$doc" | tr -d '`' |
+        grep -E '^(\.ci|bench|cmd|contrib|docs|man|mk|packaging|shim|tests|tools)/[A-Za-z0-9_.*/+-]*$' |
+        sed 's|^|./|'
+    grep -oE '\]\([^)#]+' "$doc" | sed 's/^](//' | grep -v '^[a-z]*:' |
+        while read -r link; do echo "$dir/$link"; done
+}
+
+@test "every path README.md and docs/ name exists" {
+    local repo=$BATS_TEST_DIRNAME/.. missing=0 doc p
+    cd "$repo" || return 1
+    for doc in README.md docs/*.md; do
+        while read -r p; do
+            # shellcheck disable=SC2086 # a glob ("shim/vfork_*.S") may match
+            if ! compgen -G "$p" >/dev/null; then
+                echo "$doc names $p, which does not exist"
+                missing=$((missing + 1))
+            fi
+        done < <(named_paths "$doc" | sort -u)
+    done
+    [ "$missing" -eq 0 ]
+}
+
+@test "every make target README.md and docs/ mention is in make help" {
+    local repo=$BATS_TEST_DIRNAME/..
+    run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory \
+        -C "$repo" BUILD="$BATS_TEST_TMPDIR/b" DEPS=0 help
+    [ "$status" -eq 0 ]
+    listed=$(printf '%s\n' "${lines[@]}" | sed -n 's/^  \([^ ]*\)  *[^ ].*/\1/p')
+    mentioned=$(cd "$repo" && cat README.md docs/*.md |
+                grep -oE '`make [a-z][a-z0-9-]*' | sed 's/^`make //' | sort -u)
+    [ -n "$mentioned" ]
+    missing=0
+    for t in $mentioned; do
+        if ! grep -qx -- "$t" <<<"$listed"; then
+            echo "mentioned but not in make help: make $t"
+            missing=$((missing + 1))
+        fi
+    done
+    [ "$missing" -eq 0 ]
 }

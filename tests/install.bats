@@ -190,13 +190,13 @@ clang_ran_in_place() {
     [ "$(tree_of "$ROOT")" = "$before" ]
 }
 
-@test "uninstall: the directories that stay are the ones the README names" {
+@test "uninstall: the directories that stay are the ones docs/install.md names" {
     mk install PREFIX="$T/p"
     mk uninstall PREFIX="$T/p"
     [ -z "$(files_under "$T/p")" ]
     left=$(cd "$T/p" && find . -mindepth 1 -type d | sed 's|^\./||' | sort)
-    # README.md, Install: "the shared directories install made ... (`bin/`, ...) stay"
-    named=$(tr '\n' ' ' <"$ROOT/README.md" |
+    # docs/install.md: "the shared directories install made ... (`bin/`, ...) stay"
+    named=$(tr '\n' ' ' <"$ROOT/docs/install.md" |
             grep -o 'the shared *directories install made when they were missing *([^)]*) *stay' |
             grep -o '`[a-z0-9/<>]*/`' | tr -d '`' | sed "s|/\$||; s|<multiarch>|$MA|" | sort -u)
     [ -n "$named" ]
