@@ -85,8 +85,10 @@ $(BUILD)/fixtures/empty.so: bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -shared -o $@ $<
 
-$(BUILD)/fixtures/state_caller: tests/fixtures/state_items.h tests/fixtures/fail.h
-$(BUILD)/fixtures/system_caller: tests/fixtures/fail.h
+$(BUILD)/fixtures/state_caller: tests/fixtures/state_items.h tests/fixtures/fail.h \
+    tests/fixtures/splitmix.h
+$(BUILD)/fixtures/system_caller $(BUILD)/fixtures/vfork_errno: tests/fixtures/fail.h
+$(BUILD)/fixtures/gen_system_cmds: tests/fixtures/splitmix.h
 
 $(BUILD)/fixtures/exec_caller: tests/fixtures/exec_caller.c tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h tests/fixtures/skc_like.h
 	@mkdir -p $(@D)

@@ -3,7 +3,7 @@
  * file-action entry points.  Thin on purpose: in a process the shim does
  * not act in, each is one flag test and a call to the next definition
  * (libc's, or another preload's).  Nothing else is exported (see
- * exports.list).
+ * wrapped.def).
  */
 #include <errno.h>
 #include <spawn.h>
@@ -13,27 +13,27 @@
 #include "real.h"
 #include "by_spawn.h"
 
-PUBLIC int posix_spawn(pid_t *pid, const char *path,
-                       const posix_spawn_file_actions_t *fa,
-                       const posix_spawnattr_t *attr, char *const argv[],
-                       char *const envp[])
-{
-    posix_spawn_fn real = REAL(posix_spawn_fn, posix_spawn);
-    if (process_active())
-        spawn_in_place(path, 0, fa, attr, argv, envp);
-    return real ? real(pid, path, fa, attr, argv, envp) : ENOSYS;
-}
+/* posix_spawn, posix_spawnp, pidfd_spawn and pidfd_spawnp have one shape:
+ * the first argument takes the child's pid (or its pidfd); USE_PATH is 1
+ * for the ones that search PATH. */
+#define SPAWN_WRAPPER(NAME, OUT_T, USE_PATH)                                  \
+    PUBLIC int NAME(OUT_T *out, const char *prog,                             \
+                    const posix_spawn_file_actions_t *fa,                     \
+                    const posix_spawnattr_t *attr, char *const argv[],        \
+                    char *const envp[])                                       \
+    {                                                                         \
+        typedef int (*real_fn)(OUT_T *, const char *,                         \
+                               const posix_spawn_file_actions_t *,            \
+                               const posix_spawnattr_t *, char *const[],      \
+                               char *const[]);                                \
+        real_fn real = REAL(real_fn, NAME);                                   \
+        if (process_active())                                                 \
+            spawn_in_place(prog, USE_PATH, fa, attr, argv, envp);             \
+        return real ? real(out, prog, fa, attr, argv, envp) : ENOSYS;         \
+    }
 
-PUBLIC int posix_spawnp(pid_t *pid, const char *file,
-                        const posix_spawn_file_actions_t *fa,
-                        const posix_spawnattr_t *attr, char *const argv[],
-                        char *const envp[])
-{
-    posix_spawn_fn real = REAL(posix_spawn_fn, posix_spawnp);
-    if (process_active())
-        spawn_in_place(file, 1, fa, attr, argv, envp);
-    return real ? real(pid, file, fa, attr, argv, envp) : ENOSYS;
-}
+SPAWN_WRAPPER(posix_spawn, pid_t, 0)
+SPAWN_WRAPPER(posix_spawnp, pid_t, 1)
 
 /* The file-action functions: libc first, then record what it accepted. */
 
@@ -81,13 +81,17 @@ PUBLIC int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa,
     return record(r, fa, FA_OPEN, fd, -1, path, oflag, mode);
 }
 
-PUBLIC int posix_spawn_file_actions_addclose(posix_spawn_file_actions_t *fa,
-                                             int fd)
-{
-    fa_addint_fn real = REAL(fa_addint_fn, posix_spawn_file_actions_addclose);
-    int r = real ? real(fa, fd) : ENOSYS;
-    return record(r, fa, FA_CLOSE, fd, -1, NULL, 0, 0);
-}
+/* The file actions that take one descriptor: addclose, addfchdir_np and
+ * addclosefrom_np (whose descriptor is the lowest one closed). */
+#define FA_FD_WRAPPER(NAME, KIND)                                             \
+    PUBLIC int NAME(posix_spawn_file_actions_t *fa, int fd)                   \
+    {                                                                         \
+        fa_addint_fn real = REAL(fa_addint_fn, NAME);                         \
+        int r = real ? real(fa, fd) : ENOSYS;                                 \
+        return record(r, fa, KIND, fd, -1, NULL, 0, 0);                       \
+    }
+
+FA_FD_WRAPPER(posix_spawn_file_actions_addclose, FA_CLOSE)
 
 PUBLIC int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa,
                                             int fd, int newfd)
@@ -106,23 +110,10 @@ PUBLIC int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *fa,
     return record(r, fa, FA_CHDIR, -1, -1, path, 0, 0);
 }
 
-PUBLIC int posix_spawn_file_actions_addfchdir_np(posix_spawn_file_actions_t *fa,
-                                                 int fd)
-{
-    fa_addint_fn real = REAL(fa_addint_fn, posix_spawn_file_actions_addfchdir_np);
-    int r = real ? real(fa, fd) : ENOSYS;
-    return record(r, fa, FA_FCHDIR, fd, -1, NULL, 0, 0);
-}
+FA_FD_WRAPPER(posix_spawn_file_actions_addfchdir_np, FA_FCHDIR)
 
 #if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
-PUBLIC int posix_spawn_file_actions_addclosefrom_np(
-    posix_spawn_file_actions_t *fa, int from)
-{
-    fa_addint_fn real =
-        REAL(fa_addint_fn, posix_spawn_file_actions_addclosefrom_np);
-    int r = real ? real(fa, from) : ENOSYS;
-    return record(r, fa, FA_CLOSEFROM, from, -1, NULL, 0, 0);
-}
+FA_FD_WRAPPER(posix_spawn_file_actions_addclosefrom_np, FA_CLOSEFROM)
 #endif
 
 #if defined(__GLIBC__) && __GLIBC_PREREQ(2, 35)
@@ -144,30 +135,6 @@ PUBLIC int posix_spawn_file_actions_addtcsetpgrp_np(
 /* glibc 2.39's pidfd_spawn[p]: posix_spawn that hands back a pidfd.  Only
  * built against a libc that has them, so the library still loads on older
  * ones (tools/exports.sh exports only what the build's libc defines). */
-typedef int (*pidfd_spawn_fn)(int *, const char *,
-                              const posix_spawn_file_actions_t *,
-                              const posix_spawnattr_t *, char *const[],
-                              char *const[]);
-
-PUBLIC int pidfd_spawn(int *pidfd, const char *path,
-                       const posix_spawn_file_actions_t *fa,
-                       const posix_spawnattr_t *attr, char *const argv[],
-                       char *const envp[])
-{
-    pidfd_spawn_fn real = REAL(pidfd_spawn_fn, pidfd_spawn);
-    if (process_active())
-        spawn_in_place(path, 0, fa, attr, argv, envp);
-    return real ? real(pidfd, path, fa, attr, argv, envp) : ENOSYS;
-}
-
-PUBLIC int pidfd_spawnp(int *pidfd, const char *file,
-                        const posix_spawn_file_actions_t *fa,
-                        const posix_spawnattr_t *attr, char *const argv[],
-                        char *const envp[])
-{
-    pidfd_spawn_fn real = REAL(pidfd_spawn_fn, pidfd_spawnp);
-    if (process_active())
-        spawn_in_place(file, 1, fa, attr, argv, envp);
-    return real ? real(pidfd, file, fa, attr, argv, envp) : ENOSYS;
-}
+SPAWN_WRAPPER(pidfd_spawn, int, 0)
+SPAWN_WRAPPER(pidfd_spawnp, int, 1)
 #endif

@@ -75,25 +75,27 @@ static const char *cpu_limits(const struct exec_plan *p)
     return NULL;
 }
 
+/* Is the prctl(2) attribute that `option` reads through a pointer set
+ * (or unreadable)? */
+static int prctl_set(int option)
+{
+    int v = -1;
+    return prctl(option, &v, 0, 0, 0) != 0 || v != 0;
+}
+
 /* prctl(2): the parent-death signal is cleared in a fork child and kept by
- * execve. */
+ * execve; the child-subreaper flag is not inherited, and kept by execve. */
 static const char *parent_death_signal(const struct exec_plan *p)
 {
     (void)p;
-    int sig = -1;
-    if (prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0) != 0 || sig != 0)
-        return "a parent-death signal is set";
-    return NULL;
+    return prctl_set(PR_GET_PDEATHSIG) ? "a parent-death signal is set" : NULL;
 }
 
-/* prctl(2): the child-subreaper flag is not inherited, and kept by execve. */
 static const char *child_subreaper(const struct exec_plan *p)
 {
     (void)p;
-    int on = -1;
-    if (prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) != 0 || on != 0)
-        return "the caller is a child subreaper";
-    return NULL;
+    return prctl_set(PR_GET_CHILD_SUBREAPER) ? "the caller is a child subreaper"
+                                            : NULL;
 }
 
 /* sched(7): SCHED_RESET_ON_FORK resets a child's policy and negative nice
@@ -133,43 +135,16 @@ static const char *children(const struct exec_plan *p)
     return none ? NULL : "the caller has child processes";
 }
 
-struct lock_scan {
-    char pid[24];
-    int found;
-};
-
-static int posix_lock_line(const char *line, void *ctx)
-{
-    struct lock_scan *s = ctx;
-    if (strstr(line, "POSIX") != NULL && strstr(line, s->pid) != NULL) {
-        s->found = 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* fcntl(2): record locks are not inherited; closing any descriptor of a
  * file (the exec's close-on-exec, a file action) drops them all, and clang
  * opening and closing the same file would too. */
 static const char *record_locks(const struct exec_plan *p)
 {
     (void)p;
-    struct lock_scan s = { { 0 }, 0 };
-    char *q = s.pid;
-    pid_t pid = getpid();
-    char digits[16];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + pid % 10);
-    while ((pid /= 10) > 0);
-    *q++ = ' ';
-    while (n > 0)
-        *q++ = digits[--n];
-    *q = ' ';
-    int r = procfs_lines("/proc/locks", posix_lock_line, &s);
-    if (r < 0 && errno != ENOENT)
+    int r = procfs_holds_posix_locks(getpid());
+    if (r < 0)
         return "/proc/locks cannot be read";
-    return s.found ? "the caller holds POSIX record locks" : NULL;
+    return r ? "the caller holds POSIX record locks" : NULL;
 }
 
 static int same_ns(const char *a, const char *b)
@@ -305,21 +280,7 @@ static int owned_fd(int fd, void *ctx)
         return 1;
     }
     char link[32], target[32];
-    int n = 0;
-    /* "/proc/self/fd/N" without snprintf: this row may run after fork. */
-    const char *pre = "/proc/self/fd/";
-    while (pre[n] != '\0') {
-        link[n] = pre[n];
-        n++;
-    }
-    char digits[12];
-    int k = 0;
-    do
-        digits[k++] = (char)('0' + fd % 10);
-    while ((fd /= 10) > 0);
-    while (k > 0)
-        link[n++] = digits[--k];
-    link[n] = '\0';
+    procfs_path(link, sizeof link, "/proc/self/fd/", fd, "");
     ssize_t len = readlink(link, target, sizeof target - 1);
     if (len > 0) {
         target[len] = '\0';

@@ -22,6 +22,7 @@
 #include "resolve.h"
 #include "policy.h"
 #include "process.h"
+#include "procfs.h"
 #include "snapshot.h"
 
 extern char **environ;
@@ -243,29 +244,6 @@ static int send_offer(const char *path, char *const argv[], char *const envp[],
     return 0;
 }
 
-static char *put(char *p, const char *s)
-{
-    while (*s != '\0')
-        *p++ = *s++;
-    *p = '\0';
-    return p;
-}
-
-/* "/proc/<pid>/exe" into buf, which has room for it (no snprintf: it may
- * take a lock). */
-static void exe_link(char *buf, pid_t pid)
-{
-    char digits[16];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + pid % 10);
-    while ((pid /= 10) > 0 && n < (int)sizeof digits);
-    char *p = put(buf, "/proc/");
-    while (n > 0)
-        *p++ = digits[--n];
-    put(p, "/exe");
-}
-
 /* After PARENT_EXECS: has the parent's exec succeeded (or the parent gone)?
  * Its executable is no longer ours; the socket alone cannot say, as another
  * process may hold a copy of the parent's end. */
@@ -275,7 +253,7 @@ static int parent_replaced(void)
         return 1;
     char link[40];
     struct stat mine, theirs;
-    exe_link(link, g_parent_pid);
+    procfs_path(link, sizeof link, "/proc/", g_parent_pid, "/exe");
     if (stat("/proc/self/exe", &mine) != 0)
         return 0;               /* cannot tell: keep waiting on the socket */
     return stat(link, &theirs) != 0 || theirs.st_dev != mine.st_dev ||

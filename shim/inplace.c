@@ -48,32 +48,41 @@ static int is_copy(const struct journal *j, int fd)
     return 0;
 }
 
-static int journaled(const struct journal *j, int fd)
+/* What the journal holds of fd, or NULL. */
+static const struct fd_save *saved_of(const struct journal *j, int fd)
 {
     for (size_t i = 0; i < j->n; i++)
         if (j->fds[i].fd == fd)
-            return 1;
+            return &j->fds[i];
+    return NULL;
+}
+
+/* Room in *array (of *cap elements of `size` bytes, `n` used) for one
+ * more; 0, or -1 when out of memory (the array is kept). */
+static int room_for_one(void *array, size_t *cap, size_t n, size_t size)
+{
+    void **a = array;
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *bigger = realloc(*a, c * size);
+    if (bigger == NULL)
+        return -1;
+    *a = bigger;
+    *cap = c;
     return 0;
 }
 
 /* Room for one more entry, made before anything that would need undoing. */
 static int reserve(struct journal *j)
 {
-    if (j->n < j->cap)
-        return 0;
-    size_t cap = j->cap ? 2 * j->cap : 16;
-    struct fd_save *f = realloc(j->fds, cap * sizeof *f);
-    if (f == NULL)
-        return -1;
-    j->fds = f;
-    j->cap = cap;
-    return 0;
+    return room_for_one(&j->fds, &j->cap, j->n, sizeof *j->fds);
 }
 
 /* Remember what fd is now, once, before the first change to it. */
 static int save_fd(struct journal *j, int fd)
 {
-    if (journaled(j, fd))
+    if (saved_of(j, fd) != NULL)
         return 0;
     if (reserve(j) != 0)
         return -1;
@@ -93,7 +102,7 @@ static int save_fd(struct journal *j, int fd)
 /* Make fd CLOEXEC, journaling only its flags (it stays open until exec). */
 static int cloexec_fd(struct journal *j, int fd)
 {
-    if (journaled(j, fd))
+    if (saved_of(j, fd) != NULL)
         return 0;
     int fl = fcntl(fd, F_GETFD);
     if (fl < 0)
@@ -147,14 +156,8 @@ static void undo(struct journal *j)
 /* Append fd to a growing array; -1 when out of memory. */
 static int push_fd(int **fds, size_t *n, size_t *cap, int fd)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 64;
-        int *f = realloc(*fds, c * sizeof *f);
-        if (f == NULL)
-            return -1;
-        *fds = f;
-        *cap = c;
-    }
+    if (room_for_one(fds, cap, *n, sizeof **fds) != 0)
+        return -1;
     (*fds)[(*n)++] = fd;
     return 0;
 }
@@ -347,14 +350,6 @@ static int ours(const struct journal *j, const struct exec_plan *p, int fd)
     return 0;
 }
 
-static const struct fd_save *saved_of(const struct journal *j, int fd)
-{
-    for (size_t i = 0; i < j->n; i++)
-        if (j->fds[i].fd == fd)
-            return &j->fds[i];
-    return NULL;
-}
-
 struct release_ctx {
     const struct journal *j;
     const struct exec_plan *p;
@@ -373,14 +368,8 @@ static int collect_release(int fd, void *ctx)
     if (fl < 0)
         return errno == EBADF ? 0 : -1;
     if (!(fl & FD_CLOEXEC)) {
-        if (c->n_kept == c->cap) {
-            size_t cap = c->cap ? 2 * c->cap : 32;
-            struct held *k = realloc(c->kept, cap * sizeof *k);
-            if (k == NULL)
-                return -1;
-            c->kept = k;
-            c->cap = cap;
-        }
+        if (room_for_one(&c->kept, &c->cap, c->n_kept, sizeof *c->kept) != 0)
+            return -1;
         return released_identify(fd, &c->kept[c->n_kept++]) == 0 ? 0 : -1;
     }
     /* Close-on-exec: released, unless the replay put it there (then its

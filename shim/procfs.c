@@ -59,6 +59,48 @@ long procfs_status_number(const char *key)
     return -1;
 }
 
+char *procfs_path(char *out, size_t size, const char *head, long n,
+                  const char *tail)
+{
+    char digits[24];
+    int k = 0;
+    do
+        digits[k++] = (char)('0' + n % 10);
+    while ((n /= 10) > 0 && k < (int)sizeof digits);
+    size_t used = 0;
+    for (const char *s = head; *s != '\0' && used + 1 < size; s++)
+        out[used++] = *s;
+    while (k > 0 && used + 1 < size)
+        out[used++] = digits[--k];
+    for (const char *s = tail; *s != '\0' && used + 1 < size; s++)
+        out[used++] = *s;
+    out[used] = '\0';
+    return out;
+}
+
+struct lock_find {
+    char pid[32];               /* " <pid> ": the owner's column */
+    int found;
+};
+
+static int posix_lock_of(const char *line, void *ctx)
+{
+    struct lock_find *f = ctx;
+    if (strstr(line, "POSIX") != NULL && strstr(line, f->pid) != NULL)
+        f->found = 1;
+    return f->found;
+}
+
+int procfs_holds_posix_locks(pid_t pid)
+{
+    struct lock_find f;
+    f.found = 0;
+    procfs_path(f.pid, sizeof f.pid, " ", (long)pid, " ");
+    if (procfs_lines("/proc/locks", posix_lock_of, &f) < 0)
+        return errno == ENOENT ? 0 : -1;
+    return f.found;
+}
+
 int procfs_threads(void)
 {
     long t = procfs_status_number("Threads");

@@ -19,6 +19,17 @@ ssize_t procfs_read(const char *path, char *buf, size_t size);
  * a number; -1 when absent or unreadable. */
 long procfs_status_number(const char *key);
 
+/* head, then the decimal digits of n (n >= 0), then tail, into out (of
+ * `size` bytes, NUL-terminated; cut short if it does not fit): a /proc
+ * path without snprintf, which may take a lock.  Returns out. */
+char *procfs_path(char *out, size_t size, const char *head, long n,
+                  const char *tail);
+
+/* Does process `pid` hold a POSIX record lock (/proc/locks)?  1, 0, or -1
+ * when /proc/locks cannot be read (a kernel without file locking has
+ * none: 0). */
+int procfs_holds_posix_locks(pid_t pid);
+
 /* Threads in this process, or -1. */
 int procfs_threads(void);
 

@@ -58,20 +58,6 @@ static int quiet_fs(long type)
     return 0;
 }
 
-static void fd_path(char *out, const char *dir, int fd)
-{
-    size_t n = strlen(dir);
-    memcpy(out, dir, n);
-    char digits[12];
-    int k = 0;
-    do
-        digits[k++] = (char)('0' + fd % 10);
-    while ((fd /= 10) > 0);
-    while (k > 0)
-        out[n++] = digits[--k];
-    out[n] = '\0';
-}
-
 static int lock_line(const char *line, void *ctx)
 {
     (void)ctx;
@@ -83,7 +69,7 @@ static int lock_line(const char *line, void *ctx)
 static int holds_lock(int fd)
 {
     char path[48];
-    fd_path(path, "/proc/self/fdinfo/", fd);
+    procfs_path(path, sizeof path, "/proc/self/fdinfo/", fd, "");
     return procfs_lines(path, lock_line, NULL);
 }
 
@@ -95,7 +81,7 @@ static int quiet_anon(int fd)
         "anon_inode:[timerfd]", "anon_inode:[signalfd]", "anon_inode:[pidfd]",
     };
     char path[48], target[64];
-    fd_path(path, "/proc/self/fd/", fd);
+    procfs_path(path, sizeof path, "/proc/self/fd/", fd, "");
     ssize_t n = readlink(path, target, sizeof target - 1);
     if (n <= 0)
         return 0;

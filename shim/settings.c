@@ -110,27 +110,30 @@ static long parse_ms(struct settings *s, const char *var, const char *v,
     return dflt;
 }
 
+/* A level from 0 to max (SKCEXEC_DISABLE, SKCEXEC_VERBOSE); 0 with a
+ * warning when v is not one. */
+static int parse_level(struct settings *s, const char *var, const char *v,
+                       long max, const char *expected)
+{
+    if (v == NULL || *v == '\0')
+        return 0;
+    long n = parse_ulong(v, max);
+    if (n >= 0)
+        return (int)n;
+    add_warning(s, var, v, expected, "0");
+    return 0;
+}
+
 void settings_parse(struct settings *s, const struct settings_env *env)
 {
-    const char *disable = env->disable, *verbose = env->verbose;
     const char *callers = env->callers, *targets = env->targets;
     memset(s, 0, sizeof *s);
 
     /* Unset and empty mean "default" for every variable. */
-    if (disable != NULL && *disable != '\0') {
-        long v = parse_ulong(disable, 1);
-        if (v < 0)
-            add_warning(s, "SKCEXEC_DISABLE", disable, "is not 0 or 1", "0");
-        else
-            s->disable = (int)v;
-    }
-    if (verbose != NULL && *verbose != '\0') {
-        long v = parse_ulong(verbose, 2);
-        if (v < 0)
-            add_warning(s, "SKCEXEC_VERBOSE", verbose, "is not 0, 1 or 2", "0");
-        else
-            s->verbose = (int)v;
-    }
+    s->disable = parse_level(s, "SKCEXEC_DISABLE", env->disable, 1,
+                             "is not 0 or 1");
+    s->verbose = parse_level(s, "SKCEXEC_VERBOSE", env->verbose, 2,
+                             "is not 0, 1 or 2");
     s->wait_ms = parse_ms(s, "SKCEXEC_WAIT_MS", env->wait_ms,
                           WAIT_MS_DEFAULT, "5000");
     s->fork_wait_ms = parse_ms(s, "SKCEXEC_FORK_WAIT_MS", env->fork_wait_ms,

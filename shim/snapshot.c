@@ -331,36 +331,13 @@ static int children_row(uint64_t *h)
     return 0;
 }
 
-struct lock_find {
-    char pid[24];
-    int found;
-};
-
-static int lock_of(const char *line, void *ctx)
-{
-    struct lock_find *f = ctx;
-    if (strstr(line, "POSIX") != NULL && strstr(line, f->pid) != NULL)
-        f->found = 1;
-    return f->found;
-}
-
 /* POSIX record locks are per process: the child's own would go with it. */
 static int locks_row(uint64_t *h)
 {
-    struct lock_find f = { { 0 }, 0 };
-    pid_t pid = getpid();
-    char digits[16];
-    int n = 0, k = 0;
-    do
-        digits[n++] = (char)('0' + pid % 10);
-    while ((pid /= 10) > 0);
-    f.pid[k++] = ' ';
-    while (n > 0)
-        f.pid[k++] = digits[--n];
-    f.pid[k] = ' ';
-    if (procfs_lines("/proc/locks", lock_of, &f) < 0 && errno != ENOENT)
+    int r = procfs_holds_posix_locks(getpid());
+    if (r < 0)
         return -1;
-    mix_long(h, f.found);
+    mix_long(h, r);
     return 0;
 }
 
@@ -506,16 +483,8 @@ int snapshot_confined_apart(pid_t parent)
     if (r < 0 && errno == ENOSYS) {
         /* A kernel without kcmp: /proc/PID/mem asks for PTRACE_MODE_ATTACH,
          * which no more than READ allows only where nothing confines. */
-        char path[40] = "/proc/";
-        char digits[16];
-        int n = 0;
-        size_t k = 6;
-        do
-            digits[n++] = (char)('0' + parent % 10);
-        while ((parent /= 10) > 0);
-        while (n > 0)
-            path[k++] = digits[--n];
-        memcpy(path + k, "/mem", 5);
+        char path[40];
+        procfs_path(path, sizeof path, "/proc/", parent, "/mem");
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd >= 0)
             close(fd);

@@ -18,4 +18,12 @@ static int passed, failed;
         }                                                                     \
     } while (0)
 
+/* The last line of every unit program ("NAME: P passed, F failed", which
+ * tools/tap_count.sh counts as one test) and its exit status. */
+static inline int check_summary(const char *name)
+{
+    printf("%s: %d passed, %d failed\n", name, passed, failed);
+    return failed != 0;
+}
+
 #endif

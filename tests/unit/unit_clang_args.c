@@ -130,6 +130,5 @@ int main(int argc, char **argv)
     test_names_the_argument();
     test_inputs();
     test_table();
-    printf("unit_clang_args: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary("unit_clang_args");
 }

@@ -280,6 +280,5 @@ int main(void)
     test_caller();
     test_env();
     test_decide();
-    printf("unit_policy: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary("unit_policy");
 }

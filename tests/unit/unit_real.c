@@ -99,6 +99,5 @@ int main(int argc, char **argv)
     hashes();
     in_child("(the list from DT_DEBUG)", argv, 0);
     in_child("(the list from the loader's _r_debug)", argv, 1);
-    printf("unit_real: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary("unit_real");
 }

@@ -65,6 +65,5 @@ int main(void)
     CHECK(parse("a b c d e f g h i j k l m n o p") == 0);
     CHECK(parse("a b c d e f g h i j k l m n o p q") != 0);
 
-    printf("unit_shell_cmd: %d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return check_summary("unit_shell_cmd");
 }
