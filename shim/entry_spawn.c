@@ -15,7 +15,9 @@
 
 /* posix_spawn, posix_spawnp, pidfd_spawn and pidfd_spawnp have one shape:
  * the first argument takes the child's pid (or its pidfd); USE_PATH is 1
- * for the ones that search PATH. */
+ * for the ones that search PATH.  OUT_T is a type: it cannot be put in
+ * parentheses. */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SPAWN_WRAPPER(NAME, OUT_T, USE_PATH)                                  \
     PUBLIC int NAME(OUT_T *out, const char *prog,                             \
                     const posix_spawn_file_actions_t *fa,                     \
@@ -31,6 +33,7 @@
             spawn_in_place(prog, USE_PATH, fa, attr, argv, envp);             \
         return real ? real(out, prog, fa, attr, argv, envp) : ENOSYS;         \
     }
+// NOLINTEND(bugprone-macro-parentheses)
 
 SPAWN_WRAPPER(posix_spawn, pid_t, 0)
 SPAWN_WRAPPER(posix_spawnp, pid_t, 1)

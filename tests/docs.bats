@@ -47,6 +47,7 @@ load helpers
 named_paths() {   # $1: a document
     local doc=$1 dir
     dir=$(dirname "$doc")
+    # shellcheck disable=SC2016 # backquotes, not a command substitution
     grep -o '`[^` ]*`' "$doc" | tr -d '`' |
         grep -E '^(\.ci|bench|cmd|contrib|docs|man|mk|packaging|shim|tests|tools)/[A-Za-z0-9_.*/+-]*$' |
         sed 's|^|./|'
