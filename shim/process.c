@@ -24,6 +24,24 @@ static struct settings g_settings;
 static char g_name[256];
 static char **g_argv;                   /* the program's argv */
 
+/* The basename of this process's executable, or NULL when unreadable. */
+static const char *exe_basename(void)
+{
+    /* Static, not on the stack: decide() also runs in the children of
+     * forks that are not ours (raw clone with a small stack); only the
+     * thread that won the election ever gets here. */
+    static char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    /* A deleted executable reads as "/path/skc (deleted)". */
+    char *del = strstr(exe, " (deleted)");
+    if (del != NULL && del[10] == '\0')
+        *del = '\0';
+    return policy_basename(exe);
+}
+
 static int decide(void)
 {
     if (getauxval(AT_SECURE) != 0)
@@ -44,22 +62,9 @@ static int decide(void)
     };
     settings_parse(s, &env);
 
-    /* Static, not on the stack: decide() also runs in the children of
-     * forks that are not ours (raw clone with a small stack); only the
-     * thread that won the election ever gets here. */
-    static char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *exe_base = NULL;
-    if (n > 0) {
-        exe[n] = '\0';
-        /* A deleted executable reads as "/path/skc (deleted)". */
-        char *del = strstr(exe, " (deleted)");
-        if (del != NULL && del[10] == '\0')
-            *del = '\0';
-        exe_base = policy_basename(exe);
-    }
     const char *arg0_base = policy_basename(g_argv[0]);
-    const char *who = policy_caller_name(exe_base, arg0_base, &s->callers);
+    const char *who = policy_caller_name(exe_basename(), arg0_base,
+                                         &s->callers);
     if (who == NULL)
         return 0;
     size_t len = strnlen(who, sizeof g_name - 1);
