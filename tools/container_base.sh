@@ -24,6 +24,7 @@ MIRROR=${SKCEXEC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=clang,gcc,make,libc6-dev,mawk,procps
 FIXTURES=(tests/fixtures/fake_skc.c tests/fixtures/fake_skargo.c
           tests/fixtures/popen.c tests/fixtures/popen.h tests/fixtures/fail.h
+          tests/fixtures/skc_like.h
           tools/container_skargo.sh)
 STANDIN=skiplabs/skip:latest
 
