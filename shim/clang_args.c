@@ -232,6 +232,11 @@ const char *clang_args_check(char *const *argv, const char **bad)
             /* "" is no file: clang rejects it the same way in place. */
             if (a[0] == '\0')
                 continue;
+            /* clang reads "@FILE" as more arguments, which could be any. */
+            if (a[0] == '@') {
+                *bad = a;
+                return "a response file";
+            }
             if (is_ir(a)) {
                 ir = 1;
                 continue;

@@ -151,6 +151,19 @@ static void check_env(char **s, size_t n)
     free(argv);
 }
 
+/* Does `arg` take the next argument as its value (a table entry of the
+ * separate form)?  That value may be anything: an output named "-c", an
+ * -mllvm option. */
+static int takes_value(const char *arg)
+{
+    for (size_t k = 0; k < clang_opts_count; k++)
+        if ((clang_opts[k].form == OPT_SEPARATE ||
+             clang_opts[k].form == OPT_EITHER) &&
+            strcmp(arg, clang_opts[k].name) == 0)
+            return 1;
+    return 0;
+}
+
 static void check_decide(char **s, size_t n, const unsigned char *hdr,
                          const struct name_list *targets)
 {
@@ -201,9 +214,11 @@ static void check_decide(char **s, size_t n, const unsigned char *hdr,
                              !strcmp(cl[i] + l - 3, ".bc"));
         }
         for (size_t i = 1; cl[i] != NULL; i++) {
+            CHECK(cl[i][0] != '@');     /* a response file never passes */
             for (size_t k = 0; stops[k] != NULL; k++)
                 CHECK(strcmp(cl[i], stops[k]) != 0);
-            CHECK(strncmp(cl[i], "-print-", 7) != 0 && cl[i][0] != '@');
+            CHECK(strncmp(cl[i], "-print-", 7) != 0);
+            i += takes_value(cl[i]) && cl[i + 1] != NULL;   /* any value */
         }
         CHECK(ir);
     }

@@ -75,6 +75,8 @@ static void test_what_stops_before_linking(void)
     CHECK(!PASSES("-xc", "x.ll"));
     CHECK(!PASSES("-Xclang", "-emit-obj", "x.ll"));
     CHECK(!PASSES("@args.rsp", "x.ll"));
+    CHECK(!PASSES("@more.ll"));             /* a response file, whatever its name */
+    CHECK(!PASSES("-o", "out", "--", "@x.o", "y.ll"));
     CHECK(!PASSES("-", "x.ll"));
     CHECK(!PASSES("x.c", "x.ll"));
     CHECK(!PASSES("-o"));
